@@ -1,0 +1,135 @@
+"""Load the demo content. Idempotent: a second run finds everything and changes nothing."""
+
+import datetime
+import io
+import random
+from zoneinfo import ZoneInfo
+
+from django.core.files.base import ContentFile
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from PIL import Image, ImageDraw
+
+from news import demo_data
+from news.models import Article, Category
+from news.text import slugify_az
+from portal.models import SiteSettings, StaticPage
+
+BAKU = ZoneInfo("Asia/Baku")
+PALETTE = [(0, 65, 109), (10, 107, 57), (160, 60, 20), (90, 60, 130), (30, 110, 140)]
+
+
+def draw_photo(seed, size=(1200, 750)):
+    """A simple landscape drawn with Pillow: sky, hills and a sun, different per seed."""
+    rng = random.Random(seed)
+    image = Image.new("RGB", size, (200, 220, 235))
+    draw = ImageDraw.Draw(image)
+    top = PALETTE[seed % len(PALETTE)]
+    for y in range(size[1] // 2):
+        shade = tuple(int(c + (255 - c) * y / size[1]) for c in top)
+        draw.line([(0, y), (size[0], y)], fill=shade)
+    draw.ellipse([size[0] * 0.7, 60, size[0] * 0.7 + 140, 200], fill=(250, 220, 120))
+    for layer in range(3):
+        base = size[1] // 2 + layer * 90
+        points = [(0, size[1])]
+        for x in range(0, size[0] + 100, 100):
+            points.append((x, base + rng.randint(-60, 60)))
+        points.append((size[0], size[1]))
+        green = (40 + layer * 30, 100 + layer * 25, 60 + layer * 10)
+        draw.polygon(points, fill=green)
+    buffer = io.BytesIO()
+    image.save(buffer, "JPEG", quality=82)
+    return buffer.getvalue()
+
+
+class Command(BaseCommand):
+    help = "Load the committee's demo news, categories, pages and quote banner (idempotent)."
+
+    @transaction.atomic
+    def handle(self, *args, **options):
+        categories = self._categories()
+        created = self._articles(categories)
+        self._settings()
+        self._pages()
+        self.stdout.write(f"Demo content ready ({created} new articles).")
+
+    def _categories(self):
+        categories = {}
+        for key, order, name_az, name_en in demo_data.CATEGORIES:
+            category = Category.objects.filter(slug_az=slugify_az(name_az)).first()
+            if category is None:
+                category = Category(order=order, name_az=name_az, name_en=name_en)
+                category.save()
+            categories[key] = category
+        return categories
+
+    def _articles(self, categories):
+        created = 0
+        entries = [
+            (
+                demo_data.KHANKENDI["date"],
+                demo_data.KHANKENDI["category"],
+                demo_data.KHANKENDI["title_az"],
+                demo_data.KHANKENDI["title_en"],
+                None,
+            ),
+            *demo_data.ARTICLES,
+        ]
+        for index, (day, category_key, title_az, title_en, only) in enumerate(entries):
+            source = only or ("en" if not title_az else "az")
+            key = slugify_az(title_az or title_en)
+            if Article.objects.filter(**{f"slug_{source}": key}).exists():
+                continue
+            published_at = datetime.datetime.fromisoformat(day).replace(hour=11, tzinfo=BAKU)
+            article = Article(
+                category=categories[category_key],
+                status=Article.Status.PUBLISHED,
+                published_at=published_at,
+                source_language=source,
+                view_count=random.Random(index).randint(120, 1900),
+            )
+            if index == 0:
+                article.title_az, article.title_en = title_az, title_en
+                article.body_az = demo_data.KHANKENDI["body_az"]
+                article.body_en = demo_data.KHANKENDI["body_en"]
+                article.view_count = demo_data.KHANKENDI["views"]
+            else:
+                if only != "en":
+                    article.title_az = title_az
+                    article.body_az = (
+                        f"<p>{title_az}.</p><p>Tədbirdə Dövlət Komitəsinin əməkdaşları, "
+                        "məcburi köçkün icmalarının nümayəndələri və ictimaiyyət "
+                        "nümayəndələri iştirak ediblər.</p>"
+                    )
+                if only != "az":
+                    article.title_en = title_en
+                    article.body_en = (
+                        f"<p>{title_en}.</p><p>Staff of the State Committee, representatives "
+                        "of IDP communities and members of the public took part.</p>"
+                    )
+            article.photo_alt_az = "Dağlar və günəş: tədbirə aid illüstrasiya"
+            article.photo_alt_en = "Hills and the sun: an illustration for the event"
+            if index % 3 == 0:
+                article.photo.save(f"demo-{index}.jpg", ContentFile(draw_photo(index)), save=False)
+            article.save()
+            created += 1
+        return created
+
+    def _settings(self):
+        settings = SiteSettings.load()
+        if not settings.quote_text_az:
+            for field, value in demo_data.QUOTE.items():
+                setattr(settings, field, value)
+            settings.save()
+
+    def _pages(self):
+        for _key, order, title_az, title_en, body_az, body_en in demo_data.PAGES:
+            if StaticPage.objects.filter(slug_en=slugify_az(title_en)).exists():
+                continue
+            StaticPage(
+                menu_order=order,
+                title_az=title_az,
+                title_en=title_en,
+                body_az=body_az,
+                body_en=body_en,
+            ).save()

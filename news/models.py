@@ -1,0 +1,425 @@
+"""The news domain: categories, tags, articles, their photos and their daily view counts."""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Coalesce, Length, Trim
+from django.db.models.lookups import GreaterThan
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import override, pgettext_lazy
+
+from news import i18n
+from news.text import fold, slugify_az
+
+LANGUAGE_CODES = [code for code, _name in settings.LANGUAGES]
+
+
+def filled(column):
+    """SQL condition: a translation column holds more than white space (it may be NULL)."""
+    return GreaterThan(Length(Trim(Coalesce(column, models.Value("")))), 0)
+
+
+class TimeStamped(models.Model):
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class Translatable(models.Model):
+    """A model with modeltranslation fields and per-field source fingerprints.
+
+    `translation_fingerprints` maps language → field → hash of the source text the
+    translation was made from, so the translators' board can tell "outdated".
+    """
+
+    source_language = models.CharField(
+        _("original language"),
+        max_length=2,
+        choices=settings.LANGUAGES,
+        default=settings.LANGUAGE_CODE,
+    )
+    translation_fingerprints = models.JSONField(default=dict, blank=True, editable=False)
+
+    class Meta:
+        abstract = True
+
+    def text(self, field, language=None):
+        """The field's text in `language`, falling back, and which language it is in."""
+        return i18n.localized(self, field, language)
+
+    def has_text(self, field, language):
+        return bool((getattr(self, f"{field}_{language}", None) or "").strip())
+
+    def strip_translations(self, fields):
+        """White space alone is not a translation: store it as empty."""
+        for field in fields:
+            for code in LANGUAGE_CODES:
+                name = f"{field}_{code}"
+                value = getattr(self, name, None)
+                if isinstance(value, str):
+                    setattr(self, name, value.strip())
+
+
+class Category(Translatable, TimeStamped):
+    name = models.CharField(_("name"), max_length=120)
+    slug = models.SlugField(_("slug"), max_length=140, blank=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["order", "id"]
+        verbose_name = _("category")
+        verbose_name_plural = _("categories")
+
+    def __str__(self):
+        return str(self.text("name"))
+
+    def clean(self):
+        self.strip_translations(["name", "slug"])
+        for code in LANGUAGE_CODES:
+            if not self.has_text("name", code):
+                raise ValidationError(
+                    {f"name_{code}": _("A category needs its name in every language.")}
+                )
+
+    def save(self, *args, **kwargs):
+        self.strip_translations(["name", "slug"])
+        for code in LANGUAGE_CODES:
+            if not getattr(self, f"slug_{code}", ""):
+                name = getattr(self, f"name_{code}", "") or self.name_az or self.name_en or ""
+                setattr(self, f"slug_{code}", slugify_az(name) or f"category-{self.pk or 'new'}")
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("news:category", kwargs={"category_slug": self.slug_for()})
+
+    def slug_for(self, language=None):
+        language = language or i18n.current_language()
+        return getattr(self, f"slug_{language}", "") or self.slug_az or self.slug_en
+
+
+class Tag(Translatable, TimeStamped):
+    name = models.CharField(_("name"), max_length=80)
+    slug = models.SlugField(_("slug"), max_length=100, blank=True)
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("tag")
+        verbose_name_plural = _("tags")
+
+    def __str__(self):
+        return str(self.text("name"))
+
+    def save(self, *args, **kwargs):
+        self.strip_translations(["name", "slug"])
+        for code in LANGUAGE_CODES:
+            if not getattr(self, f"slug_{code}", ""):
+                setattr(self, f"slug_{code}", slugify_az(getattr(self, f"name_{code}", "") or ""))
+        super().save(*args, **kwargs)
+
+
+class ArticleQuerySet(models.QuerySet):
+    def published(self, now=None):
+        """Articles readers may see listed: published, and their time has come.
+
+        A future publication time is how scheduling works: no cron job, the row
+        simply starts matching when its time comes.
+        """
+        now = now or timezone.now()
+        return self.filter(status=Article.Status.PUBLISHED, published_at__lte=now)
+
+    def reachable(self, now=None):
+        """Articles whose page answers: the published ones and the withdrawn ones,
+        which stay reachable with a public notice instead of vanishing."""
+        now = now or timezone.now()
+        return self.filter(
+            status__in=[Article.Status.PUBLISHED, Article.Status.WITHDRAWN],
+            published_at__lte=now,
+        )
+
+    def written_in(self, language):
+        """Articles really written in `language` (a title and a body), no fallback."""
+        return self.filter(written_languages__contains=language)
+
+    def for_listing(self):
+        return self.select_related("category").only(
+            "id",
+            "published_at",
+            "status",
+            "source_language",
+            "written_languages",
+            "photo",
+            "photo_width",
+            "photo_height",
+            "photo_renditions",
+            *[f"title_{code}" for code in LANGUAGE_CODES],
+            *[f"slug_{code}" for code in LANGUAGE_CODES],
+            "category__id",
+            *[f"category__name_{code}" for code in LANGUAGE_CODES],
+            *[f"category__slug_{code}" for code in LANGUAGE_CODES],
+        )
+
+
+class Article(Translatable, TimeStamped):
+    class Status(models.TextChoices):
+        DRAFT = "draft", pgettext_lazy("article status", "Draft")
+        REVIEW = "review", pgettext_lazy("article status", "In review")
+        PUBLISHED = "published", pgettext_lazy("article status", "Published")
+        WITHDRAWN = "withdrawn", pgettext_lazy("article status", "Withdrawn")
+
+    TRANSLATED_TEXT = [
+        "title",
+        "slug",
+        "lead",
+        "body",
+        "photo_alt",
+        "change_note",
+        "withdrawn_reason",
+    ]
+
+    title = models.CharField(_("title"), max_length=300, blank=True)
+    slug = models.SlugField(_("slug"), max_length=200, blank=True)
+    lead = models.TextField(_("lead"), blank=True)
+    # Sanitised HTML: cleaned on save, rendered as is.
+    body = models.TextField(_("body"), blank=True)
+    category = models.ForeignKey(
+        Category, on_delete=models.PROTECT, related_name="articles", verbose_name=_("category")
+    )
+    tags = models.ManyToManyField(Tag, blank=True, related_name="articles", verbose_name=_("tags"))
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.DRAFT, db_index=True
+    )
+    published_at = models.DateTimeField(
+        _("publication time"),
+        default=timezone.now,
+        help_text=_("Readers see this date. A future time schedules the article."),
+    )
+    photo = models.ImageField(
+        _("main photo"),
+        upload_to="articles/%Y/%m/",
+        blank=True,
+        width_field="photo_width",
+        height_field="photo_height",
+    )
+    photo_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    photo_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    photo_renditions = models.JSONField(default=dict, blank=True, editable=False)
+    photo_alt = models.CharField(_("photo description (alt text)"), max_length=300, blank=True)
+    view_count = models.PositiveBigIntegerField(_("views"), default=0, editable=False)
+    change_note = models.CharField(_("public change note"), max_length=300, blank=True)
+    change_noted_at = models.DateTimeField(_("change note time"), null=True, blank=True)
+    withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
+    withdrawn_reason = models.CharField(_("reason for withdrawal"), max_length=300, blank=True)
+    # The languages with both a title and a body, e.g. "az en"; kept by save() so
+    # listings know each row's language without loading bodies.
+    written_languages = models.CharField(max_length=20, blank=True, editable=False)
+    # Folded (lower-case, diacritic-free) text per language for search; see news.text.fold.
+    search_az = models.TextField(blank=True, editable=False)
+    search_en = models.TextField(blank=True, editable=False)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="articles",
+        editable=False,
+    )
+
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_at", "-id"]
+        verbose_name = _("article")
+        verbose_name_plural = _("articles")
+        indexes = [
+            models.Index(fields=["status", "-published_at", "-id"], name="article_public_idx"),
+            models.Index(
+                fields=["category", "status", "-published_at", "-id"],
+                name="article_category_idx",
+            ),
+        ]
+        constraints = [
+            # Published or withdrawn articles always have a title and a body in at
+            # least one language, so no listing can ever show an empty title.
+            models.CheckConstraint(
+                condition=Q(status__in=["draft", "review"])
+                | (filled("title_az") & filled("body_az"))
+                | (filled("title_en") & filled("body_en")),
+                name="article_public_has_text",
+                violation_error_message=_(
+                    "A published article needs a title and a body in at least one language."
+                ),
+            ),
+        ]
+
+    def __str__(self):
+        return str(self.text("title")) or f"#{self.pk}"
+
+    # Languages ------------------------------------------------------------
+
+    def text(self, field, language=None):
+        """The field as shown to readers of `language`.
+
+        All of an article's texts come from one language, the one it is shown in,
+        so a page never mixes an English title with an Azerbaijani body.
+        """
+        requested = language or i18n.current_language()
+        shown = i18n.localized(self, field, self.original_language(requested))
+        return i18n.LocalizedText(shown.text, shown.language, requested)
+
+    def compute_languages(self):
+        """The languages with both a title and a body in the current field values."""
+        return [
+            code
+            for code in LANGUAGE_CODES
+            if self.has_text("title", code) and self.has_text("body", code)
+        ]
+
+    def is_written_in(self, language):
+        return language in self.languages
+
+    @property
+    def languages(self):
+        """The languages this article is really written in (as last saved)."""
+        return self.written_languages.split()
+
+    def original_language(self, requested=None):
+        """The language to show for `requested`: itself if written in it, else the source."""
+        requested = requested or i18n.current_language()
+        if self.is_written_in(requested):
+            return requested
+        languages = self.languages
+        if self.source_language in languages or not languages:
+            return self.source_language
+        return languages[0]
+
+    # Workflow -------------------------------------------------------------
+
+    @property
+    def is_scheduled(self):
+        return self.status == self.Status.PUBLISHED and self.published_at > timezone.now()
+
+    @property
+    def is_public(self):
+        return (
+            self.status in (self.Status.PUBLISHED, self.Status.WITHDRAWN)
+            and self.published_at <= timezone.now()
+        )
+
+    # Validation and saving ------------------------------------------------
+
+    def clean(self):
+        self.strip_translations(self.TRANSLATED_TEXT)
+        if (
+            self.status in (self.Status.PUBLISHED, self.Status.WITHDRAWN)
+            and not self.compute_languages()
+        ):
+            raise ValidationError(
+                _("A published article needs a title and a body in at least one language.")
+            )
+        if self.status == self.Status.WITHDRAWN and not any(
+            self.has_text("withdrawn_reason", code) for code in LANGUAGE_CODES
+        ):
+            raise ValidationError({"withdrawn_reason_az": _("Say why the article is withdrawn.")})
+
+    def save(self, *args, **kwargs):
+        from news.sanitizer import sanitize_html
+
+        self.strip_translations(self.TRANSLATED_TEXT)
+        for code in LANGUAGE_CODES:
+            setattr(self, f"body_{code}", sanitize_html(getattr(self, f"body_{code}", "") or ""))
+            if not getattr(self, f"slug_{code}", "") and self.has_text("title", code):
+                setattr(self, f"slug_{code}", slugify_az(getattr(self, f"title_{code}")))
+        self.written_languages = " ".join(self.compute_languages())
+        self.search_az = self._search_document("az")
+        self.search_en = self._search_document("en")
+        if self.status == self.Status.WITHDRAWN and not self.withdrawn_at:
+            self.withdrawn_at = timezone.now()
+        if self.status != self.Status.WITHDRAWN:
+            self.withdrawn_at = None
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            kwargs["update_fields"] = set(update_fields) | {
+                "search_az",
+                "search_en",
+                "written_languages",
+            }
+        super().save(*args, **kwargs)
+
+    def _search_document(self, language):
+        """Folded title, lead and body as readers of `language` see them (with fallback)."""
+        from django.utils.html import strip_tags
+
+        shown = self.original_language(language)
+        parts = [
+            getattr(self, f"title_{shown}", "") or "",
+            getattr(self, f"lead_{shown}", "") or "",
+            strip_tags(getattr(self, f"body_{shown}", "") or ""),
+        ]
+        return fold(" ".join(parts))
+
+    # URLs -----------------------------------------------------------------
+
+    def slug_for(self, language=None):
+        language = language or i18n.current_language()
+        return (
+            getattr(self, f"slug_{language}", "")
+            or getattr(self, f"slug_{self.source_language}", "")
+            or self.slug_az
+            or self.slug_en
+            or "article"
+        )
+
+    def get_absolute_url(self, language=None):
+        language = language or i18n.current_language()
+        with override(language):
+            return reverse("news:article", kwargs={"pk": self.pk, "slug": self.slug_for(language)})
+
+
+class ArticlePhoto(TimeStamped):
+    """A gallery photo: one upload, alt text and caption in each language."""
+
+    article = models.ForeignKey(
+        Article, on_delete=models.CASCADE, related_name="photos", verbose_name=_("article")
+    )
+    image = models.ImageField(
+        _("image"), upload_to="gallery/%Y/%m/", width_field="width", height_field="height"
+    )
+    width = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    height = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    renditions = models.JSONField(default=dict, blank=True, editable=False)
+    alt = models.CharField(_("description (alt text)"), max_length=300, blank=True)
+    caption = models.CharField(_("caption"), max_length=300, blank=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    translation_fingerprints = models.JSONField(default=dict, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["order", "id"]
+        verbose_name = _("gallery photo")
+        verbose_name_plural = _("gallery photos")
+
+    def __str__(self):
+        return str(i18n.localized(self, "caption")) or f"#{self.pk}"
+
+
+class DailyViews(models.Model):
+    """Views of one article on one day (Asia/Baku), for "most read" over a window."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="daily_views")
+    day = models.DateField()
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["article", "day"], name="daily_views_unique_day")
+        ]
+        indexes = [models.Index(fields=["day", "article"], name="daily_views_day_idx")]
+        verbose_name = _("daily views")
+        verbose_name_plural = _("daily views")
+
+    def __str__(self):
+        return f"{self.article_id} {self.day}: {self.count}"

@@ -1,0 +1,58 @@
+"""Template helpers for language-aware text, dates and numbers."""
+
+from django import template
+from django.contrib.humanize.templatetags.humanize import intcomma
+from django.utils.html import format_html
+
+from news import i18n
+from news.dates import format_date, format_month
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def tr(context, obj, field):
+    """`{% tr article "title" as title %}`: the text and the language it is in."""
+    return obj.text(field) if hasattr(obj, "text") else i18n.localized(obj, field)
+
+
+@register.simple_tag
+def shown_text(text, element="span", css_class=""):
+    """Render a LocalizedText in `element`, with `lang` and a visible hint when it falls back."""
+    if not text.is_fallback:
+        if css_class:
+            return format_html('<{0} class="{1}">{2}</{0}>', element, css_class, text.text)
+        return format_html("<{0}>{1}</{0}>", element, text.text)
+    return format_html(
+        '<{0} class="{1}" lang="{2}">{3}</{0}> <span class="fallback-hint">({4})</span>',
+        element,
+        css_class,
+        text.language,
+        text.text,
+        text.hint,
+    )
+
+
+@register.filter
+def local_date(value):
+    return format_date(value, i18n.current_language())
+
+
+@register.simple_tag
+def local_month(year, month):
+    return format_month(year, month, i18n.current_language())
+
+
+@register.filter
+def grouped(number):
+    """Digits grouped the language's way: "2 629" in az (no-break space), "2,629" in en."""
+    return intcomma(number, use_l10n=True)
+
+
+@register.simple_tag(takes_context=True)
+def alternate_url(context, language):
+    """This page in `language`, or that language's home page."""
+    for code, url in context.get("alternates") or []:
+        if code == language:
+            return url
+    return f"/{language}/"

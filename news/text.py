@@ -1,0 +1,57 @@
+"""Azerbaijani-aware text helpers: case rules, transliterated slugs, folded search text."""
+
+import re
+import unicodedata
+
+from django.utils.text import slugify
+
+# Azerbaijani letters that NFKD cannot reduce to ASCII by itself.
+_TRANSLITERATION = str.maketrans(
+    {
+        "ə": "e",
+        "Ə": "E",
+        "ı": "i",
+        "I": "I",
+        "İ": "I",
+        "ş": "s",
+        "Ş": "S",
+        "ç": "c",
+        "Ç": "C",
+        "ğ": "g",
+        "Ğ": "G",
+        "ö": "o",
+        "Ö": "O",
+        "ü": "u",
+        "Ü": "U",
+    }
+)
+
+
+def az_lower(text):
+    """Lower-case by Azerbaijani rules: "İ" → "i" and "I" → "ı" (Python's lower() leaves "i̇")."""
+    return text.replace("İ", "i").replace("I", "ı").lower()
+
+
+def transliterate(text):
+    """Azerbaijani (and any accented Latin) text reduced to plain ASCII letters."""
+    text = unicodedata.normalize("NFC", text).translate(_TRANSLITERATION)
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def slugify_az(text, max_length=200):
+    """A URL slug that keeps Azerbaijani words readable: "Xankəndi" → "xankendi"."""
+    slug = slugify(transliterate(text or ""))
+    return slug[:max_length].strip("-")
+
+
+_NON_WORD = re.compile(r"[^\w]+", re.UNICODE)
+
+
+def fold(text):
+    """Search form of a text: lower case, no diacritics, Azerbaijani letters to ASCII.
+
+    "XANKƏNDİ", "Xankəndi" and "xankendi" all fold to "xankendi".
+    """
+    text = transliterate(az_lower(text or "")).lower()
+    return _NON_WORD.sub(" ", text).strip()

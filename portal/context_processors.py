@@ -1,0 +1,31 @@
+"""What every page's frame needs: settings with the quote banner, menus, languages."""
+
+from django.conf import settings
+
+from news import selectors
+from news.cache import cached
+from news.i18n import current_language
+from portal.models import SiteSettings, StaticPage
+
+
+def _site_frame():
+    return {
+        "settings": SiteSettings.load(),
+        "pages": list(StaticPage.objects.filter(is_published=True, show_in_menu=True)),
+    }
+
+
+def site(request):
+    # The admin has its own frame; it needs none of this.
+    if request.path.startswith("/admin/"):
+        return {}
+    frame = cached("site_frame", _site_frame)
+    language = current_language()
+    return {
+        "site_settings": frame["settings"],
+        "menu_pages": frame["pages"],
+        "menu_categories": selectors.menu_categories(),
+        "latest_articles": selectors.latest_articles(),
+        "page_language": language,
+        "other_languages": [code for code, _name in settings.LANGUAGES if code != language],
+    }

@@ -1,0 +1,117 @@
+"""Site-wide content that is not news: settings with the quote banner, static pages, appeals."""
+
+import secrets
+
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from news.models import TimeStamped, Translatable
+from news.text import slugify_az
+
+
+class SiteSettings(Translatable, TimeStamped):
+    """One row, edited in the admin: the quote banner and the footer's contacts."""
+
+    quote_text = models.TextField(_("quote"), blank=True)
+    quote_attribution = models.CharField(_("quote attribution"), max_length=200, blank=True)
+    address = models.CharField(_("address"), max_length=300, blank=True)
+    phone = models.CharField(_("phone"), max_length=60, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+
+    class Meta:
+        verbose_name = _("site settings")
+        verbose_name_plural = _("site settings")
+
+    def __str__(self):
+        return str(_("Site settings"))
+
+    def save(self, *args, **kwargs):
+        self.pk = 1  # there is only ever one row
+        self.strip_translations(["quote_text", "quote_attribution", "address"])
+        super().save(*args, **kwargs)
+
+    @classmethod
+    def load(cls):
+        """The settings row, or empty settings if none was saved yet (reading never writes)."""
+        return cls.objects.filter(pk=1).first() or cls(pk=1)
+
+
+class StaticPage(Translatable, TimeStamped):
+    """An editable page in the main menu: About, Leadership, Contacts, Legislation."""
+
+    title = models.CharField(_("title"), max_length=200)
+    slug = models.SlugField(_("slug"), max_length=200, blank=True)
+    body = models.TextField(_("body"), blank=True)
+    menu_order = models.PositiveSmallIntegerField(_("menu order"), default=0)
+    show_in_menu = models.BooleanField(_("show in the main menu"), default=True)
+    is_published = models.BooleanField(_("published"), default=True)
+
+    class Meta:
+        ordering = ["menu_order", "id"]
+        verbose_name = _("static page")
+        verbose_name_plural = _("static pages")
+
+    def __str__(self):
+        return str(self.text("title"))
+
+    def save(self, *args, **kwargs):
+        from news.sanitizer import sanitize_html
+
+        self.strip_translations(["title", "slug", "body"])
+        for code in ("az", "en"):
+            setattr(self, f"body_{code}", sanitize_html(getattr(self, f"body_{code}", "") or ""))
+            if not getattr(self, f"slug_{code}", "") and self.has_text("title", code):
+                setattr(self, f"slug_{code}", slugify_az(getattr(self, f"title_{code}")))
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        from news.i18n import current_language
+
+        language = current_language()
+        slug = getattr(self, f"slug_{language}", "") or self.slug_az or self.slug_en
+        return reverse("portal:page", kwargs={"pk": self.pk, "slug": slug})
+
+
+class Document(TimeStamped):
+    """A downloadable file attached to a static page (laws, decrees)."""
+
+    page = models.ForeignKey(StaticPage, on_delete=models.CASCADE, related_name="documents")
+    title = models.CharField(_("title"), max_length=300)
+    file = models.FileField(_("file (PDF)"), upload_to="documents/%Y/")
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["order", "id"]
+        verbose_name = _("document")
+        verbose_name_plural = _("documents")
+
+    def __str__(self):
+        return self.title
+
+
+def new_appeal_reference():
+    return "M-" + secrets.token_hex(4).upper()
+
+
+class Appeal(TimeStamped):
+    """A citizen's appeal sent through the contact form."""
+
+    reference = models.CharField(
+        _("reference"), max_length=20, unique=True, default=new_appeal_reference, editable=False
+    )
+    name = models.CharField(_("full name"), max_length=200)
+    email = models.EmailField(_("e-mail"))
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    subject = models.CharField(_("subject"), max_length=200)
+    message = models.TextField(_("message"), max_length=5000)
+    language = models.CharField(_("language"), max_length=2, default="az")
+    is_handled = models.BooleanField(_("handled"), default=False)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("citizen's appeal")
+        verbose_name_plural = _("citizens' appeals")
+
+    def __str__(self):
+        return f"{self.reference}: {self.subject}"

@@ -1,0 +1,99 @@
+"""Site-wide views: health checks, the language switch, static pages, error pages."""
+
+import json
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import connection
+from django.http import Http404, HttpResponse, HttpResponseBadRequest, HttpResponseRedirect
+from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import override
+from django.views.decorators.http import require_safe
+
+from news.i18n import LANGUAGE_CODES
+from portal.models import StaticPage
+from portal.seo import alternates_for
+
+
+def livez(request):
+    """The process answers. Touches neither database nor cache: the benchmark's floor."""
+    return HttpResponse("ok", content_type="text/plain; charset=utf-8")
+
+
+def readyz(request):
+    """Whether this process can serve pages: database and cache both answer."""
+    checks = {}
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        checks["database"] = "ok"
+    except Exception:
+        checks["database"] = "unavailable"
+    try:
+        cache.set("readyz", "1", 5)
+        checks["cache"] = "ok" if cache.get("readyz") == "1" else "unavailable"
+    except Exception:
+        checks["cache"] = "unavailable"
+    ready = all(value == "ok" for value in checks.values())
+    response = HttpResponse(
+        json.dumps({"status": "ok" if ready else "unavailable", "checks": checks}),
+        content_type="application/json; charset=utf-8",
+        status=200 if ready else 503,
+    )
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@require_safe
+def robots_txt(request):
+    sitemap = request.build_absolute_uri("/sitemap.xml")
+    body = f"User-agent: *\nDisallow: /admin/\nDisallow: /language/\nSitemap: {sitemap}\n"
+    return HttpResponse(body, content_type="text/plain; charset=utf-8")
+
+
+@require_safe
+def switch_language(request, code):
+    """Record the reader's language choice in a cookie, then go to the page in that language."""
+    if code not in LANGUAGE_CODES:
+        raise Http404("Unknown language")
+    target = request.GET.get("next") or f"/{code}/"
+    if not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ) or not target.startswith("/"):
+        return HttpResponseBadRequest("Bad redirect target")
+    response = HttpResponseRedirect(target)
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        code,
+        max_age=settings.LANGUAGE_COOKIE_AGE,
+        samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+        secure=settings.LANGUAGE_COOKIE_SECURE,
+        httponly=True,
+    )
+    return response
+
+
+@require_safe
+def static_page(request, pk, slug):
+    page = StaticPage.objects.filter(pk=pk, is_published=True).prefetch_related("documents").first()
+    if page is None:
+        raise Http404("No such page")
+    if slug != page.get_absolute_url().rstrip("/").rsplit("/", 1)[-1]:
+        return HttpResponseRedirect(page.get_absolute_url(), status=301)
+
+    def url_in(language):
+        with override(language):
+            return page.get_absolute_url()
+
+    return render(request, "portal/page.html", {"page": page, "alternates": alternates_for(url_in)})
+
+
+def page_not_found(request, exception=None):
+    return render(request, "404.html", status=404)
+
+
+def server_error(request):
+    # Rendered without context processors: the database may be what failed.
+    return HttpResponse(render_to_string("500.html"), status=500)

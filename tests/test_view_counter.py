@@ -1,0 +1,78 @@
+"""The view counter: exact under concurrency, blind to HEAD, bots and staff."""
+
+import threading
+
+import pytest
+from django.db import connections
+from django.test import Client
+
+from news.models import Article, DailyViews
+from tests.conftest import READER_UA
+from tests.factories import ArticleFactory
+
+
+@pytest.mark.django_db
+def test_a_reader_view_adds_one_and_is_shown(reader):
+    article = ArticleFactory(view_count=2628)
+    response = reader.get(article.get_absolute_url("en"))
+    assert "2,629 views" in response.content.decode()
+    article.refresh_from_db()
+    assert article.view_count == 2629
+    assert DailyViews.objects.get(article=article).count == 1
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("method", "user_agent"),
+    [
+        ("head", READER_UA),
+        ("get", "Googlebot/2.1 (+http://www.google.com/bot.html)"),
+        ("get", "Mozilla/5.0 (compatible; bingbot/2.0)"),
+        ("get", "curl/8.0"),
+        ("get", ""),
+    ],
+)
+def test_heads_and_bots_are_not_counted(client, method, user_agent):
+    article = ArticleFactory()
+    response = getattr(client, method)(article.get_absolute_url("az"), HTTP_USER_AGENT=user_agent)
+    assert response.status_code == 200
+    article.refresh_from_db()
+    assert article.view_count == 0
+
+
+@pytest.mark.django_db
+def test_staff_are_not_counted(admin_client):
+    article = ArticleFactory()
+    admin_client.get(article.get_absolute_url("az"), HTTP_USER_AGENT=READER_UA)
+    article.refresh_from_db()
+    assert article.view_count == 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_views_add_exactly_n(postgres_only):
+    article = ArticleFactory()
+    url = article.get_absolute_url("az")
+    threads_count, per_thread = 8, 10
+    barrier = threading.Barrier(threads_count)
+    errors = []
+
+    def read():
+        client = Client(HTTP_USER_AGENT=READER_UA)
+        barrier.wait()
+        try:
+            for _ in range(per_thread):
+                if client.get(url).status_code != 200:
+                    errors.append("status")
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=read) for _ in range(threads_count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not errors
+    article.refresh_from_db()
+    assert article.view_count == threads_count * per_thread
+    assert DailyViews.objects.get(article=article).count == threads_count * per_thread
+    assert Article.objects.count() == 1
