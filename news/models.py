@@ -235,6 +235,7 @@ class Article(Translatable, TimeStamped):
         ordering = ["-published_at", "-id"]
         verbose_name = _("article")
         verbose_name_plural = _("articles")
+        permissions = [("publish_article", _("Can publish, schedule and withdraw articles"))]
         indexes = [
             models.Index(fields=["status", "-published_at", "-id"], name="article_public_idx"),
             models.Index(
