@@ -3,11 +3,18 @@
 import logging
 
 from django.db import InterfaceError, OperationalError
+from django.http import HttpResponse
 from django.template.loader import render_to_string
 
 from portal import request_id
 
 logger = logging.getLogger(__name__)
+
+DATABASE_ERRORS = (OperationalError, InterfaceError)
+RETRY_AFTER_SECONDS = 30
+# Text-like types a browser would otherwise guess the encoding of.
+_NEEDS_CHARSET = ("text/", "application/json", "application/xml", "application/javascript")
+_TEXT_SUFFIXES = ("+xml", "+json")
 
 
 class RequestIdMiddleware:
@@ -25,8 +32,16 @@ class RequestIdMiddleware:
         return response
 
 
+def _needs_charset(content_type):
+    media_type = content_type.split(";", 1)[0].strip().lower()
+    if "charset=" in content_type.lower() or not media_type:
+        return False
+    return media_type.startswith(_NEEDS_CHARSET) or media_type.endswith(_TEXT_SUFFIXES)
+
+
 class SecurityHeadersMiddleware:
-    """Headers the MDN Observatory checks that Django does not set itself."""
+    """Headers the MDN Observatory checks that Django does not set itself, and a charset on
+    every text answer (Django's sitemap view, for one, says only `application/xml`)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -38,14 +53,35 @@ class SecurityHeadersMiddleware:
             "Permissions-Policy",
             "camera=(), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=()",
         )
+        content_type = response.get("Content-Type", "")
+        if _needs_charset(content_type):
+            response["Content-Type"] = f"{content_type}; charset=utf-8"
         return response
+
+
+def database_unavailable_response():
+    """The bilingual 503 page. Rendered without a request: no context processor may touch
+    the database that just failed."""
+    response = HttpResponse(
+        render_to_string("503.html"), status=503, content_type="text/html; charset=utf-8"
+    )
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def is_database_outage(exception):
+    return isinstance(exception, DATABASE_ERRORS)
 
 
 class DatabaseUnavailableMiddleware:
     """Answer a bilingual 503 page when PostgreSQL is unreachable, instead of a traceback.
 
-    Django reconnects on the next request by itself, so the site recovers as soon as
-    the database is back.
+    This catches failures in views and templates (context processors included). A failure
+    in a middleware before the view never reaches `process_exception`; Django turns it into
+    a 500 through `handler500`, which `portal.views.server_error` maps to the same page.
+    Connections are health-checked at each request (CONN_MAX_AGE with conn_health_checks),
+    so the site recovers by itself as soon as the database is back.
     """
 
     def __init__(self, get_response):
@@ -55,12 +91,7 @@ class DatabaseUnavailableMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request, exception):
-        if not isinstance(exception, (OperationalError, InterfaceError)):
+        if not is_database_outage(exception):
             return None
         logger.error("database unavailable: %s", exception.__class__.__name__)
-        from django.http import HttpResponse
-
-        response = HttpResponse(render_to_string("503.html"), status=503)
-        response["Retry-After"] = "30"
-        response["Cache-Control"] = "no-store"
-        return response
+        return database_unavailable_response()

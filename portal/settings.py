@@ -64,6 +64,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "portal.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Before whitenoise, so static files and error pages get the same headers as pages.
+    "portal.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "portal.middleware.DatabaseUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -74,7 +76,6 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
-    "portal.middleware.SecurityHeadersMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 
@@ -180,29 +181,40 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 FILE_UPLOAD_PERMISSIONS = 0o644
 
-# Security. HTTPS settings are on in production; a TLS-terminating proxy that
-# already redirects can switch the redirect off with SECURE_SSL_REDIRECT=0.
+# Security. HTTPS settings are on in production (DEBUG off). Behind a TLS-terminating
+# proxy: TRUST_PROXY_HEADERS=1 so Django believes its X-Forwarded-Proto, and
+# SECURE_SSL_REDIRECT=0 if the proxy already redirects. HTTPS=0 only for plain-HTTP
+# test rigs: it drops secure cookies, the __Host- names, the redirect and HSTS.
 HTTPS = env_bool("HTTPS", default=not DEBUG)
+TRUST_PROXY_HEADERS = env_bool("TRUST_PROXY_HEADERS")
+# How many proxies of ours append to X-Forwarded-For (see portal.client_ip).
+PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "1"))
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=HTTPS)
 SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "63072000" if HTTPS else "0"))
-SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
-SECURE_HSTS_PRELOAD = HTTPS
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=HTTPS)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", default=HTTPS)
 SECURE_REDIRECT_EXEMPT = [r"^livez$", r"^readyz$"]
-if env_bool("TRUST_PROXY_HEADERS"):
+if TRUST_PROXY_HEADERS:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SESSION_COOKIE_SECURE = HTTPS
 CSRF_COOKIE_SECURE = HTTPS
 LANGUAGE_COOKIE_SECURE = HTTPS
-# The __Host- prefix pins cookies to this exact host over HTTPS.
+# The __Host- prefix pins cookies to this exact host, path / and HTTPS.
 SESSION_COOKIE_NAME = "__Host-sessionid" if HTTPS else "sessionid"
 CSRF_COOKIE_NAME = "__Host-csrftoken" if HTTPS else "csrftoken"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
+# An editor's session ends after a working day.
+SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", str(12 * 3600)))
+# Forms carry the token in a hidden field; no script of ours reads the cookie.
 CSRF_COOKIE_HTTPONLY = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Uploaded files are served by portal.media (nosniff, sandboxing CSP); SERVE_MEDIA=0 when a
+# front web server serves MEDIA_ROOT itself with the same headers.
+SERVE_MEDIA = env_bool("SERVE_MEDIA", default=True)
 
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
@@ -220,15 +232,16 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
-# Admin login throttling: five failures per user and address lock them out.
+# Admin login throttling: five failures per user and address lock them out for an hour;
+# staff unlock through the admin (Access attempts) or `manage.py axes_reset_username`.
 AXES_FAILURE_LIMIT = 5
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_COOLOFF_TIME = 1  # hours
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
-AXES_IPWARE_META_PRECEDENCE_ORDER = (
-    ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if env_bool("TRUST_PROXY_HEADERS") else ["REMOTE_ADDR"]
-)
+# django-ipware is not installed, so axes would read REMOTE_ADDR only: our own function
+# reads X-Forwarded-For, and only when TRUST_PROXY_HEADERS is on.
+AXES_CLIENT_IP_CALLABLE = "portal.client_ip.client_ip"
 
 LOGGING = {
     "version": 1,
@@ -238,6 +251,7 @@ LOGGING = {
     "handlers": {
         "stdout": {
             "class": "logging.StreamHandler",
+            "stream": "ext://sys.stdout",
             "formatter": "json",
             "filters": ["request_id"],
         }
@@ -246,6 +260,8 @@ LOGGING = {
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
         "axes": {"level": "WARNING"},
+        # Scanners send bogus Host headers all day; the access log already shows the 400.
+        "django.security.DisallowedHost": {"level": "CRITICAL"},
     },
 }
 

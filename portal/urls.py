@@ -2,11 +2,10 @@
 
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
-from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 
-from portal import views
+from portal import media, views
 
 urlpatterns = [
     path("livez", views.livez, name="livez"),
@@ -22,8 +21,11 @@ urlpatterns += i18n_patterns(
     prefix_default_language=True,
 )
 
-if settings.DEBUG:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+if settings.SERVE_MEDIA:
+    # Uploaded files, in production too, with headers that keep them inert (portal.media).
+    urlpatterns.append(
+        path(f"{settings.MEDIA_URL.strip('/')}/<path:path>", media.serve, name="media")
+    )
 
 handler404 = "portal.views.page_not_found"
 handler500 = "portal.views.server_error"

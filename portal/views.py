@@ -1,6 +1,7 @@
 """Site-wide views: health checks, the language switch, static pages, error pages."""
 
 import json
+import sys
 
 from django.conf import settings
 from django.core.cache import cache
@@ -13,6 +14,7 @@ from django.utils.translation import override
 from django.views.decorators.http import require_safe
 
 from news.i18n import LANGUAGE_CODES
+from portal.middleware import database_unavailable_response, is_database_outage
 from portal.models import StaticPage
 from portal.seo import alternates_for
 
@@ -95,5 +97,9 @@ def page_not_found(request, exception=None):
 
 
 def server_error(request):
-    # Rendered without context processors: the database may be what failed.
+    # Rendered without context processors: the database may be what failed. A database
+    # outage raised before the view (in a middleware, or in the 404 page's context) lands
+    # here too, and answers the 503 page with Retry-After instead.
+    if is_database_outage(sys.exc_info()[1]):
+        return database_unavailable_response()
     return HttpResponse(render_to_string("500.html"), status=500)

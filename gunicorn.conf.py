@@ -1,0 +1,57 @@
+"""gunicorn settings for the portal, read from the environment.
+
+    gunicorn -c gunicorn.conf.py portal.wsgi
+
+GUNICORN_BIND (default 127.0.0.1:8000), WEB_CONCURRENCY (workers; default 2 x cores + 1,
+at most 12), GUNICORN_THREADS (default 1), GUNICORN_TIMEOUT (default 30 s). Behind a
+reverse proxy set TRUST_PROXY_HEADERS=1 and FORWARDED_ALLOW_IPS to the proxy's address:
+only then are X-Forwarded-Proto / -For believed.
+"""
+
+import multiprocessing
+import os
+
+
+def _env_int(name, default):
+    value = os.environ.get(name, "").strip()
+    return int(value) if value else default
+
+
+def _default_workers():
+    return min(2 * multiprocessing.cpu_count() + 1, 12)
+
+
+wsgi_app = "portal.wsgi:application"
+bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000").split(",")
+workers = _env_int("WEB_CONCURRENCY", _default_workers())
+threads = _env_int("GUNICORN_THREADS", 1)
+# A page that takes longer than this is stuck: the worker is replaced.
+timeout = _env_int("GUNICORN_TIMEOUT", 30)
+# On SIGTERM, requests in flight get this long to finish.
+graceful_timeout = _env_int("GUNICORN_GRACEFUL_TIMEOUT", 30)
+keepalive = 5
+# Recycle workers now and then, staggered, so no slow leak grows for ever.
+max_requests = _env_int("GUNICORN_MAX_REQUESTS", 2000)
+max_requests_jitter = max_requests // 10
+# Request line and header limits: an overlong URL is answered 414 before Django sees it.
+limit_request_line = 4094
+limit_request_fields = 100
+limit_request_field_size = 8190
+
+_trust_proxy = os.environ.get("TRUST_PROXY_HEADERS", "").strip().lower() in {"1", "true", "yes"}
+# Whose X-Forwarded-* headers gunicorn believes: nobody's unless we sit behind a proxy.
+forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1,::1") if _trust_proxy else ""
+secure_scheme_headers = {"X-FORWARDED-PROTO": "https"} if _trust_proxy else {}
+
+# Logs: one JSON object a line on stdout, the access log carrying the request id.
+accesslog = "-"
+errorlog = "-"
+loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
+logger_class = "portal.logging.GunicornJsonLogger"
+capture_output = False
+proc_name = "portal"
+# gunicorn's control socket lives at one path per user: two instances on one machine (the
+# two-server check, a blue/green switch) would fight over it. Opt in with a path of its own.
+control_socket_disable = not os.environ.get("GUNICORN_CONTROL_SOCKET")
+if not control_socket_disable:
+    control_socket = os.environ["GUNICORN_CONTROL_SOCKET"]
