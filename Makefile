@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/postgres
 DEV_ENV := DEBUG=1
 
-.PHONY: run test lint format check messages bench backup restore clean
+.PHONY: run test screenshots node_modules lint format check messages bench backup restore clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is needed ($(PYTHON) not found)"; exit 1; }
@@ -17,13 +17,26 @@ $(STAMP): requirements.txt requirements-dev.txt
 
 install: $(STAMP)
 
+# The browser suite's tools (axe-core, the Nu HTML Checker), pinned by package-lock.json.
+# --ignore-scripts: vnu-jar's install script would fetch a Java runtime; the machine has one.
+NODE_STAMP := node_modules/.package-lock.json
+$(NODE_STAMP): package.json package-lock.json
+	@command -v npm >/dev/null 2>&1 || { echo "npm is needed for the browser tests' tools"; exit 1; }
+	npm ci --no-audit --no-fund --ignore-scripts --loglevel=error
+
+node_modules: $(NODE_STAMP)
+
 run: $(STAMP)
 	$(DEV_ENV) $(BIN)/python manage.py migrate --noinput
 	$(DEV_ENV) $(BIN)/python manage.py load_demo
 	$(DEV_ENV) $(BIN)/python manage.py runserver 127.0.0.1:8000
 
-test: $(STAMP)
+test: $(STAMP) $(NODE_STAMP)
 	DATABASE_URL=$(TEST_DATABASE_URL) $(BIN)/pytest
+
+# Every page type, desktop and phone, both languages, into screenshots/ (git-ignored).
+screenshots: $(STAMP) $(NODE_STAMP)
+	DATABASE_URL=$(TEST_DATABASE_URL) $(BIN)/pytest -q tests/browser/test_screenshots.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
@@ -42,4 +55,4 @@ messages: $(STAMP)
 	$(DEV_ENV) $(BIN)/python manage.py compilemessages -i .venv
 
 clean:
-	rm -rf $(VENV) staticfiles .pytest_cache
+	rm -rf $(VENV) staticfiles .pytest_cache node_modules screenshots

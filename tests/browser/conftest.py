@@ -1,0 +1,225 @@
+"""The browser harness: Debian's Chromium through Playwright against pytest-django's live server.
+
+Every test here gets the `browser` marker. A page from the `page` fixture records console
+errors, uncaught exceptions and Content-Security-Policy violation events; any of them fails
+the test. Without /usr/bin/chromium the browser tests are left out with one plain line,
+except in CI (CI=true), where a missing browser is an error.
+"""
+
+import os
+import re
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+
+# Playwright's sync API runs an event loop in this thread; Django refuses ORM calls from a
+# thread with a running loop unless told that this is deliberate.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-quic",
+    "--no-first-run",
+]
+BROWSER_DIR = Path(__file__).resolve().parent
+DESKTOP = {"width": 1280, "height": 900}
+PHONE = {"width": 375, "height": 740}
+MISSING_LINE = f"Browser tests skipped: {CHROMIUM} is missing."
+
+
+def chromium_available():
+    return os.access(CHROMIUM, os.X_OK)
+
+
+def in_ci():
+    return os.environ.get("CI", "").strip().lower() in {"1", "true", "yes"}
+
+
+def pytest_collection_modifyitems(config, items):
+    browser_items = []
+    for item in items:
+        if BROWSER_DIR in Path(str(item.path)).parents:
+            item.add_marker(pytest.mark.browser)
+            browser_items.append(item)
+    if not browser_items or chromium_available():
+        return
+    if in_ci():
+        pytest.exit(f"{CHROMIUM} is missing; CI must run the browser tests.", returncode=1)
+    # Left out rather than skipped one by one, so the report says it once.
+    config.hook.pytest_deselected(items=browser_items)
+    kept = set(map(id, browser_items))
+    items[:] = [item for item in items if id(item) not in kept]
+    config.stash[_missing_key] = len(browser_items)
+
+
+_missing_key = pytest.StashKey[int]()
+
+
+def pytest_terminal_summary(terminalreporter, config):
+    if config.stash.get(_missing_key, 0):
+        terminalreporter.write_line(MISSING_LINE)
+
+
+# --- the browser --------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def playwright_instance():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        yield playwright
+
+
+@pytest.fixture(scope="session")
+def browser(playwright_instance):
+    browser = playwright_instance.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    yield browser
+    browser.close()
+
+
+@dataclass
+class PageProblems:
+    """What went wrong in the browser while a test ran."""
+
+    console_errors: list = field(default_factory=list)
+    page_errors: list = field(default_factory=list)
+    csp_violations: list = field(default_factory=list)
+    allowed: list = field(default_factory=list)
+
+    def report_csp_violation(self, report):
+        # A bound method of our own: Playwright cannot wrap a builtin like list.append.
+        self.csp_violations.append(report)
+
+    def allow(self, pattern):
+        """Expect console errors matching `pattern` (e.g. the 404 page's own status)."""
+        self.allowed.append(re.compile(pattern))
+
+    def unexpected(self):
+        console = [
+            text
+            for text in self.console_errors
+            if not any(pattern.search(text) for pattern in self.allowed)
+        ]
+        return [
+            *(f"console error: {text}" for text in console),
+            *(f"uncaught exception: {text}" for text in self.page_errors),
+            *(f"CSP violation: {text}" for text in self.csp_violations),
+        ]
+
+
+# Every watched page of the running test; cleared before each test's setup.
+_watched = []
+
+# Runs before any page script and is not subject to the page's CSP.
+CSP_LISTENER = """
+document.addEventListener("securitypolicyviolation", (event) => {
+  window.__reportCspViolation(
+    `${event.violatedDirective} blocked ${event.blockedURI || "inline"} on ${event.documentURI}`
+  );
+});
+"""
+
+
+def watch(page):
+    problems = PageProblems()
+
+    def on_console(message):
+        if message.type == "error":
+            location = message.location.get("url", "")
+            problems.console_errors.append(f"{message.text} ({location})")
+
+    page.on("console", on_console)
+    page.on("pageerror", lambda error: problems.page_errors.append(str(error)))
+    page.expose_function("__reportCspViolation", problems.report_csp_violation)
+    page.add_init_script(CSP_LISTENER)
+    page.problems = problems
+    _watched.append(problems)
+    return problems
+
+
+def open_page(browser, live_server, *, viewport=DESKTOP, **context_options):
+    context = browser.new_context(
+        viewport=viewport,
+        base_url=live_server.url,
+        locale="az-AZ",
+        **context_options,
+    )
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    watch(page)
+    return context, page
+
+
+@pytest.fixture
+def page(browser, live_server):
+    """A desktop-sized page whose console errors and CSP violations fail the test."""
+    context, page = open_page(browser, live_server)
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def phone_page(browser, live_server):
+    """A 375 px wide phone screen, touch and all."""
+    context, page = open_page(
+        browser, live_server, viewport=PHONE, is_mobile=True, has_touch=True, device_scale_factor=2
+    )
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def open_browser_page(browser, live_server):
+    """Open more pages with their own context options; all are watched and closed."""
+    contexts = []
+
+    def opener(**options):
+        context, page = open_page(browser, live_server, **options)
+        contexts.append(context)
+        return page
+
+    yield opener
+    for context in contexts:
+        context.close()
+
+
+def pytest_runtest_setup(item):
+    _watched.clear()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item):
+    result = yield
+    problems = [problem for watched in _watched for problem in watched.unexpected()]
+    if problems:
+        pytest.fail("The browser reported:\n" + "\n".join(problems), pytrace=False)
+    return result
+
+
+# --- the site -----------------------------------------------------------------------------
+
+
+@pytest.fixture
+def media_root(settings, tmp_path_factory):
+    """Uploaded files go to a fresh folder (the live server serves MEDIA_ROOT as it is)."""
+    root = tmp_path_factory.mktemp("media")
+    settings.MEDIA_ROOT = root
+    yield root
+    shutil.rmtree(root, ignore_errors=True)
+
+
+@pytest.fixture
+def demo(live_server, media_root):
+    """The demo content, committed so the live server's thread sees it."""
+    call_command("load_demo", verbosity=0)
+    return live_server
