@@ -424,3 +424,21 @@ class DailyViews(models.Model):
 
     def __str__(self):
         return f"{self.article_id} {self.day}: {self.count}"
+
+
+class ViewFlush(models.Model):
+    """A batch of buffered view counts already added to the totals (news.view_buffer).
+
+    Written in the same transaction as the counts, so a batch that is flushed twice
+    (its flusher died after committing, before deleting it from Redis) counts once.
+    """
+
+    batch = models.CharField(max_length=80, unique=True)
+    flushed_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("flushed view batch")
+        verbose_name_plural = _("flushed view batches")
+
+    def __str__(self):
+        return self.batch
