@@ -3,7 +3,7 @@
 import logging
 
 from django.db import InterfaceError, OperationalError
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseNotAllowed
 from django.template.loader import render_to_string
 
 from portal import request_id
@@ -95,3 +95,59 @@ class DatabaseUnavailableMiddleware:
             return None
         logger.error("database unavailable: %s", exception.__class__.__name__)
         return database_unavailable_response()
+
+
+SAFE_METHODS = ("GET", "HEAD")
+
+
+def declared_methods(view_func):
+    """The HTTP methods a view declares, or None when it declares none.
+
+    Reads what `require_http_methods` (and require_safe / require_GET / require_POST)
+    closed over, and a class-based view's handlers; walks `__wrapped__` through other
+    decorators.
+    """
+    view_class = getattr(view_func, "view_class", None)
+    if view_class is not None:
+        return {m.upper() for m in view_class.http_method_names if hasattr(view_class, m)}
+    func = view_func
+    while func is not None:
+        code = getattr(func, "__code__", None)
+        if code is not None and "request_method_list" in code.co_freevars:
+            cell = func.__closure__[code.co_freevars.index("request_method_list")]
+            return set(cell.cell_contents)
+        func = getattr(func, "__wrapped__", None)
+    return None
+
+
+def _is_feed_or_sitemap(view_func):
+    from django.contrib.sitemaps import views as sitemap_views
+    from django.contrib.syndication.views import Feed
+
+    return isinstance(view_func, Feed) or view_func in (sitemap_views.sitemap, sitemap_views.index)
+
+
+class MethodNotAllowedMiddleware:
+    """Answer 405 to a POST/PUT/DELETE… on a page before the CSRF check answers 403.
+
+    A page that only reads (require_safe) rejects other methods itself, but the CSRF
+    middleware runs first and would say 403 Forbidden, which is the wrong answer: the
+    method is not allowed, whoever sends it. Views that declare nothing keep Django's
+    behaviour, except feeds and sitemaps, which only read.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if request.method in SAFE_METHODS:
+            return None
+        allowed = declared_methods(view_func)
+        if allowed is None and _is_feed_or_sitemap(view_func):
+            allowed = {*SAFE_METHODS}
+        if allowed is None or request.method in allowed:
+            return None
+        return HttpResponseNotAllowed(sorted(allowed))

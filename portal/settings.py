@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "django_prose_editor",
     "portal",
     "news",
+    "translators",
 ]
 
 MIDDLEWARE = [
@@ -68,9 +69,13 @@ MIDDLEWARE = [
     "portal.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "portal.middleware.DatabaseUnavailableMiddleware",
+    # Before sessions, CSRF and auth: a cached page for an anonymous reader skips them all.
+    "portal.page_cache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # 405 for a POST to a read-only page, before CSRF would call it 403.
+    "portal.middleware.MethodNotAllowedMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -114,20 +119,28 @@ if os.environ.get("TEST_DATABASE_NAME"):
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
+CACHE_KEY_PREFIX = os.environ.get("CACHE_KEY_PREFIX", "portal")
 if REDIS_URL:
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
-            "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "portal"),
+            "KEY_PREFIX": CACHE_KEY_PREFIX,
             "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
         }
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-# Whole-page caching for anonymous readers; off by default so the benchmark can
-# measure the pages themselves.
+# Whole-page caching for anonymous readers (portal.page_cache); off by default so the
+# benchmark can measure the pages themselves. Pages are keyed by the content version,
+# so this is only how long an unchanged page may stay in the cache.
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "0"))
+# What listings tell browsers and proxies (Cache-Control: public, max-age=…).
+PAGE_MAX_AGE = int(os.environ.get("PAGE_MAX_AGE", "60"))
+# View counts go to a Redis buffer flushed every VIEW_FLUSH_SECONDS (news.view_buffer);
+# without Redis, straight to the database.
+VIEW_BUFFER_URL = os.environ.get("VIEW_BUFFER_URL", REDIS_URL)
+VIEW_FLUSH_SECONDS = int(os.environ.get("VIEW_FLUSH_SECONDS", "5"))
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
