@@ -12,6 +12,7 @@ urlpatterns = [
     path("readyz", views.readyz, name="readyz"),
     path("robots.txt", views.robots_txt, name="robots_txt"),
     path("language/<str:code>/", views.switch_language, name="switch_language"),
+    path("admin/translations/", include("translators.urls")),
     path("admin/", admin.site.urls),
 ]
 

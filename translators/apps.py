@@ -1,0 +1,12 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class TranslatorsConfig(AppConfig):
+    name = "translators"
+    verbose_name = _("Translations")
+
+    def ready(self):
+        from translators import tracking
+
+        tracking.connect()

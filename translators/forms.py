@@ -1,0 +1,124 @@
+"""Forms of the translators' workspace: board filters, the side-by-side editor, import."""
+
+from django import forms
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+
+from news.forms import body_form_field
+from news.models import Category
+from translators import state
+from translators.registry import BOARD_KINDS, PHOTO
+
+LANGUAGE_CHOICES = settings.LANGUAGES
+STATE_CHOICES = [("", _("any state"))] + [(name, state.LABELS[name]) for name in state.STATES]
+
+
+class BoardFilterForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Content"), required=False)
+    language = forms.ChoiceField(label=_("Language"), choices=LANGUAGE_CHOICES, required=False)
+    state = forms.ChoiceField(label=_("State"), choices=STATE_CHOICES, required=False)
+    category = forms.ModelChoiceField(
+        label=_("Category"),
+        queryset=Category.objects.all(),
+        required=False,
+        empty_label=_("any category"),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = [("", _("all content"))] + [
+            (kind.key, kind.verbose_name) for kind in BOARD_KINDS.values()
+        ]
+
+
+def _text_field(model, name, language, *, rich=False, multiline=False):
+    model_field = model._meta.get_field(f"{name}_{language}")
+    label = model._meta.get_field(name).verbose_name
+    if name == "slug":
+        return forms.SlugField(
+            label=label,
+            max_length=model_field.max_length,
+            required=False,
+            help_text=_("Leave empty to make it from the title."),
+        )
+    if rich:
+        # The editors' own rich-text field: same editor, same allowed markup.
+        return body_form_field(label=label, required=False)
+    if multiline:
+        widget = forms.Textarea(attrs={"rows": 4})
+    else:
+        widget = forms.TextInput(attrs={"class": "vLargeTextField"})
+    return forms.CharField(
+        label=label,
+        max_length=model_field.max_length,
+        required=False,
+        strip=True,
+        widget=widget,
+    )
+
+
+class TranslationForm(forms.Form):
+    """Target-language fields of one object (and its photos), nothing else.
+
+    Field names are "<field>" and "photo-<pk>-<field>"; every outdated field also has a
+    "still correct" box named "confirm-<name>".
+    """
+
+    def __init__(self, *args, kind, obj, photos, language, source_language, outdated, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.kind, self.obj, self.photos, self.language = kind, obj, photos, language
+        self.entries = []  # (name, owner kind, owner, field name)
+        for name in kind.editable:
+            if name in kind.fields and state.is_blank_source(obj, name, source_language):
+                continue
+            self._add(name, kind, obj, name, source_language=source_language, outdated=outdated)
+        for photo in photos:
+            for name in PHOTO.fields:
+                if state.is_blank_source(photo, name, source_language):
+                    continue
+                form_name = f"photo-{photo.pk}-{name}"
+                self._add(
+                    form_name,
+                    PHOTO,
+                    photo,
+                    name,
+                    source_language=source_language,
+                    outdated=outdated,
+                )
+
+    def _add(self, form_name, kind, owner, name, *, source_language, outdated):
+        self.fields[form_name] = _text_field(
+            type(owner),
+            name,
+            self.language,
+            rich=name in kind.rich,
+            multiline=name in kind.multiline,
+        )
+        self.initial[form_name] = state.text(owner, name, self.language)
+        if form_name in outdated:
+            self.fields[f"confirm-{form_name}"] = forms.BooleanField(
+                label=_("Still correct"), required=False
+            )
+        self.entries.append((form_name, kind, owner, name))
+
+    def values_for(self, owner):
+        """({field: value}, {confirmed fields}) for one owner (the object or a photo)."""
+        values, confirmed = {}, set()
+        for form_name, _kind, entry_owner, name in self.entries:
+            if entry_owner is not owner:
+                continue
+            values[name] = self.cleaned_data.get(form_name, "")
+            if self.cleaned_data.get(f"confirm-{form_name}"):
+                confirmed.add(name)
+        return values, confirmed
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(label=_("XLIFF file"))
+    language = forms.ChoiceField(label=_("Target language"), choices=LANGUAGE_CHOICES)
+
+    def __init__(self, *args, languages, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["language"].choices = [
+            (code, name) for code, name in LANGUAGE_CHOICES if code in languages
+        ]

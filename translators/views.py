@@ -1,0 +1,275 @@
+"""The translators' workspace: status board, side-by-side editor, XLIFF export and import.
+
+Every view is wrapped in the admin's login check (see urls.py) and asks for the
+"translate content" permission; a translator edits only the languages
+translators.access allows them.
+"""
+
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse, HttpResponseBadRequest
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_safe
+from js_asset import Media as NonceMedia
+
+from news.sanitizer import sanitize_html
+from translators import access, selectors, services, state, xliff
+from translators.diff import word_diff
+from translators.forms import BoardFilterForm, ImportForm, TranslationForm
+from translators.models import ImportLog, TranslationSnapshot
+from translators.registry import ARTICLE, BOARD_KINDS, PHOTO
+
+BOARD_PAGE_SIZE = 50
+
+
+def _require_translator(request):
+    if not access.can_translate(request.user):
+        raise PermissionDenied
+
+
+def _context(request, **extra):
+    return {**admin.site.each_context(request), **extra}
+
+
+@require_safe
+def board(request):
+    _require_translator(request)
+    languages = access.target_languages(request.user)
+    form = BoardFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    language = filters.get("language") or access.default_language(request.user)
+    category = filters.get("category")
+    rows, counts = selectors.board(
+        kinds=[filters["kind"]] if filters.get("kind") else None,
+        language=language,
+        category_id=category.pk if category else None,
+        state_filter=filters.get("state") or None,
+    )
+    page = Paginator(rows, BOARD_PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "admin/translators/board.html",
+        _context(
+            request,
+            title=_("Translation status"),
+            form=form,
+            page_obj=page,
+            counts=[(code, name, counts[code]) for code, name in form.fields["language"].choices],
+            language=language,
+            editable_languages=languages,
+            query=query.urlencode(),
+        ),
+    )
+
+
+def _object(kind_key, pk):
+    kind = BOARD_KINDS.get(kind_key)
+    if kind is None:
+        raise Http404
+    return kind, get_object_or_404(kind.model, pk=pk)
+
+
+def _check_language(request, obj, language):
+    if language not in access.target_languages(request.user):
+        raise PermissionDenied
+    if language == obj.source_language:
+        # The original is the editors' text: the workspace never edits it.
+        raise PermissionDenied
+
+
+def _sources(kind, obj, photos, *, source_language, language, form):
+    """One row per form field: source text, what changed since the last translation."""
+    keys = [(kind.key, obj.pk)] + [(PHOTO.key, photo.pk) for photo in photos]
+    snapshots = {
+        (s.kind, s.object_id, s.field): s
+        for s in TranslationSnapshot.objects.filter(language=language).filter(
+            kind__in={key[0] for key in keys}, object_id__in={key[1] for key in keys}
+        )
+    }
+    rows = []
+    for form_name, owner_kind, owner, name in form.entries:
+        field_state = (
+            state.field_state(owner, name, language, source_language)
+            if name in owner_kind.fields
+            else None
+        )
+        snapshot = snapshots.get((owner_kind.key, owner.pk, name))
+        source = state.text(owner, name, source_language)
+        rich = name in owner_kind.rich
+        changes = None
+        if field_state == state.OUTDATED and snapshot is not None:
+            changes = word_diff(snapshot.source_text, source)
+        rows.append(
+            {
+                "field": form[form_name],
+                "confirm": form[f"confirm-{form_name}"]
+                if f"confirm-{form_name}" in form.fields
+                else None,
+                "source": source,
+                # Stored bodies are clean already; cleaning again costs little and
+                # keeps this page safe even if a row was written around the model.
+                "source_html": mark_safe(sanitize_html(source)) if rich else "",
+                "rich": rich,
+                "state": field_state,
+                "label": state.LABELS.get(field_state, ""),
+                "changes": changes,
+                "photo": owner if owner_kind is PHOTO else None,
+            }
+        )
+    return rows
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def edit(request, kind_key, pk, language):
+    _require_translator(request)
+    kind, obj = _object(kind_key, pk)
+    _check_language(request, obj, language)
+    source_language = obj.source_language
+    photos = list(obj.photos.all()) if kind is ARTICLE else []
+    outdated = _outdated_names(kind, obj, photos, language, source_language)
+    form = TranslationForm(
+        request.POST or None,
+        kind=kind,
+        obj=obj,
+        photos=photos,
+        language=language,
+        source_language=source_language,
+        outdated=outdated,
+    )
+    if request.method == "POST" and form.is_valid():
+        values, confirmed = form.values_for(obj)
+        services.save_translation(
+            kind,
+            obj,
+            language,
+            values,
+            user=request.user,
+            confirmed=confirmed,
+            photos=[(photo, *form.values_for(photo)) for photo in photos],
+        )
+        messages.success(request, _("The translation was saved."))
+        if "_next" in request.POST:
+            following = selectors.next_needing_work(kind, language, obj.pk)
+            if following is None:
+                messages.info(request, _("Nothing else is waiting in this language."))
+                return redirect(f"{reverse('translators:board')}?language={language}")
+            return redirect("translators:edit", kind.key, following.pk, language)
+        return redirect("translators:edit", kind.key, obj.pk, language)
+    return render(
+        request,
+        "admin/translators/edit.html",
+        _context(
+            request,
+            title=_("Translate: %(object)s") % {"object": obj},
+            kind=kind,
+            object=obj,
+            form=form,
+            media=_media(request, form),
+            rows=_sources(
+                kind,
+                obj,
+                photos,
+                source_language=source_language,
+                language=language,
+                form=form,
+            ),
+            language=language,
+            source_language=source_language,
+            public_url=obj.get_absolute_url(language) if kind is ARTICLE else None,
+        ),
+    )
+
+
+def _media(request, form):
+    """The form's media with the CSP nonce on the editor's inline import map."""
+    nonce = getattr(request, "csp_nonce", "")
+    return NonceMedia.from_media(form.media, nonce=str(nonce)) if nonce else form.media
+
+
+def _outdated_names(kind, obj, photos, language, source_language):
+    names = {
+        name
+        for name, value in state.field_states(obj, kind, language, source_language).items()
+        if value == state.OUTDATED
+    }
+    for photo in photos:
+        for name, value in state.field_states(photo, PHOTO, language, source_language).items():
+            if value == state.OUTDATED:
+                names.add(f"photo-{photo.pk}-{name}")
+    return names
+
+
+@require_safe
+def export(request):
+    _require_translator(request)
+    language = request.GET.get("language") or access.default_language(request.user)
+    if language not in access.target_languages(request.user):
+        raise PermissionDenied
+    objects = xliff.objects_for_export(request.GET.getlist("items"), language)
+    if not objects:
+        return HttpResponseBadRequest(_("Choose at least one object that needs this language."))
+    source_languages = {obj.source_language for _kind, obj, _photos in objects}
+    if len(source_languages) > 1:
+        return HttpResponseBadRequest(_("Choose objects written in one original language."))
+    data = xliff.export(objects, source_languages.pop(), language)
+    response = HttpResponse(data, content_type=xliff.CONTENT_TYPE)
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    response["Content-Disposition"] = f'attachment; filename="translations-{language}-{stamp}.xlf"'
+    return response
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def import_file(request):
+    _require_translator(request)
+    languages = access.target_languages(request.user)
+    form = ImportForm(
+        request.POST or None,
+        request.FILES or None,
+        languages=languages,
+        initial={"language": access.default_language(request.user)},
+    )
+    errors = []
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        if upload.size > xliff.MAX_BYTES:
+            errors = [
+                _("The file is larger than %(size)s MB.")
+                % {"size": xliff.MAX_BYTES // (1024 * 1024)}
+            ]
+        else:
+            try:
+                log = xliff.import_file(
+                    upload.read(),
+                    file_name=upload.name,
+                    target_language=form.cleaned_data["language"],
+                    user=request.user,
+                )
+            except xliff.ImportRejected as rejected:
+                errors = rejected.errors
+            else:
+                messages.success(
+                    request,
+                    _("Imported %(count)s translations from %(name)s.")
+                    % {"count": log.unit_count, "name": log.file_name},
+                )
+                return redirect("translators:import")
+    status = 400 if errors else 200
+    return render(
+        request,
+        "admin/translators/import.html",
+        _context(
+            request,
+            title=_("Import an XLIFF file"),
+            form=form,
+            errors=errors,
+            recent=ImportLog.objects.select_related("user")[:10],
+        ),
+        status=status,
+    )
