@@ -1,6 +1,10 @@
-from django.urls import path
+from django.urls import path, register_converter
+from django.utils.translation import pgettext_lazy
 
-from news import views
+from news import discovery_views, feeds, views
+from news.converters import MonthConverter
+
+register_converter(MonthConverter, "mm")
 
 app_name = "news"
 
@@ -9,6 +13,37 @@ urlpatterns = [
     path("news/", views.all_news, name="all"),
     path("news/<int:pk>/", views.article_redirect, name="article_short"),
     path("news/<int:pk>/<str:slug>/", views.article, name="article"),
+    path(pgettext_lazy("url", "search/"), discovery_views.search_page, name="search"),
+    path(pgettext_lazy("url", "archive/"), discovery_views.archive, name="archive"),
+    path(
+        pgettext_lazy("url", "archive/<int:year>/"),
+        discovery_views.archive,
+        name="archive_year",
+    ),
+    path(
+        pgettext_lazy("url", "archive/<int:year>/<mm:month>/"),
+        discovery_views.archive,
+        name="archive_month",
+    ),
+    path("rss/", feeds.NewsFeed(), name="feed_rss"),
+    path("atom/", feeds.AtomNewsFeed(), name="feed_atom"),
+    path("<slug:category_slug>/rss/", feeds.NewsFeed(), name="category_feed_rss"),
+    path("<slug:category_slug>/atom/", feeds.AtomNewsFeed(), name="category_feed_atom"),
+    path(
+        pgettext_lazy("url", "<slug:category_slug>/archive/"),
+        discovery_views.archive,
+        name="category_archive",
+    ),
+    path(
+        pgettext_lazy("url", "<slug:category_slug>/archive/<int:year>/"),
+        discovery_views.archive,
+        name="category_archive_year",
+    ),
+    path(
+        pgettext_lazy("url", "<slug:category_slug>/archive/<int:year>/<mm:month>/"),
+        discovery_views.archive,
+        name="category_archive_month",
+    ),
     # Last: any other single segment is a category slug.
     path("<slug:category_slug>/", views.category, name="category"),
 ]

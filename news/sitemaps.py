@@ -1,0 +1,131 @@
+"""Sitemaps for both languages with hreflang alternates: pages, categories, static pages,
+articles. /sitemap.xml is an index; each section is paginated.
+
+Django's i18n sitemaps expand every item into (item, language) pairs in memory before
+paginating, which would load all 100,000 articles for every sitemap page. Articles are
+paginated here as a queryset instead (one COUNT, one page of rows) and each article
+lists the languages it is really written in, each with its alternates.
+"""
+
+from django.conf import settings
+from django.contrib.sitemaps import Sitemap
+from django.core.paginator import Paginator
+from django.db.models import Max
+from django.urls import reverse
+from django.utils.translation import override
+
+from news.models import Article, Category
+from portal.models import StaticPage
+
+ARTICLES_PER_PAGE = 2500  # at most 5,000 URLs per sitemap page
+
+
+class LanguageSitemap(Sitemap):
+    i18n = True
+    alternates = True
+    x_default = True
+
+
+class PagesSitemap(LanguageSitemap):
+    """The fixed reader pages: home, all news, the archive, the appeal form."""
+
+    changefreq = "daily"
+
+    def items(self):
+        return ["news:home", "news:all", "news:archive", "portal:appeal"]
+
+    def location(self, name):
+        return reverse(name)
+
+
+class CategorySitemap(LanguageSitemap):
+    changefreq = "daily"
+
+    def items(self):
+        return list(Category.objects.all())
+
+    def location(self, category):
+        return category.get_absolute_url()
+
+    def lastmod(self, category):
+        return category.updated_at
+
+
+class StaticPageSitemap(LanguageSitemap):
+    changefreq = "monthly"
+
+    def items(self):
+        return list(StaticPage.objects.filter(is_published=True))
+
+    def location(self, page):
+        return page.get_absolute_url()
+
+    def lastmod(self, page):
+        return page.updated_at
+
+
+class ArticleSitemap(Sitemap):
+    """Each article in the languages it is written in, each URL with its alternates."""
+
+    limit = ARTICLES_PER_PAGE
+
+    def items(self):
+        return (
+            Article.objects.published()
+            .order_by("-published_at", "-id")
+            .only("id", "updated_at", "written_languages", "source_language", "slug_az", "slug_en")
+        )
+
+    @property
+    def paginator(self):
+        return Paginator(self.items(), self.limit)
+
+    def get_latest_lastmod(self):
+        return Article.objects.published().aggregate(latest=Max("updated_at"))["latest"]
+
+    def _urls(self, page, protocol, domain):
+        urls = []
+        latest = None
+        for article in self.paginator.page(page).object_list:
+            languages = article.languages or [article.source_language]
+            alternates = [
+                {
+                    "lang_code": code,
+                    "location": f"{protocol}://{domain}{article.get_absolute_url(code)}",
+                }
+                for code in languages
+            ]
+            if settings.LANGUAGE_CODE in languages:
+                with override(settings.LANGUAGE_CODE):
+                    default = article.get_absolute_url(settings.LANGUAGE_CODE)
+                alternates.append(
+                    {
+                        "lang_code": "x-default",
+                        "location": f"{protocol}://{domain}"
+                        + default.replace(f"/{settings.LANGUAGE_CODE}/", "/", 1),
+                    }
+                )
+            latest = max(latest, article.updated_at) if latest else article.updated_at
+            urls.extend(
+                {
+                    "item": article,
+                    "location": alternate["location"],
+                    "lastmod": article.updated_at,
+                    "changefreq": None,
+                    "priority": "",
+                    "alternates": alternates,
+                }
+                for alternate in alternates
+                if alternate["lang_code"] != "x-default"
+            )
+        if latest:
+            self.latest_lastmod = latest
+        return urls
+
+
+SITEMAPS = {
+    "pages": PagesSitemap,
+    "categories": CategorySitemap,
+    "static": StaticPageSitemap,
+    "news": ArticleSitemap,
+}

@@ -1,0 +1,239 @@
+"""Search: Azerbaijani-aware matching, fallback, highlighting, filters, odd queries."""
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from news import search
+from tests.factories import ArticleFactory, CategoryFactory, azerbaijani_only, english_only
+
+pytestmark = pytest.mark.django_db
+
+KHANKENDI_AZ = "<p>Sədr Xankəndidən məcburi köçkün düşmüş azərbaycanlılarla görüşüb.</p>"
+KHANKENDI_EN = "<p>The chairman met people displaced from Khankendi.</p>"
+
+
+@pytest.fixture
+def khankendi():
+    return ArticleFactory(
+        title_az="Xankəndi sakinləri ilə görüş",
+        title_en="A meeting with Khankendi residents",
+        body_az=KHANKENDI_AZ,
+        body_en=KHANKENDI_EN,
+    )
+
+
+def titles(response):
+    return [hit["article"].pk for hit in response.context["hits"]]
+
+
+@pytest.mark.parametrize("query", ["xankendi", "XANKƏNDİ", "Xankəndi", "xankəndi", "XANKENDI"])
+def test_azerbaijani_case_and_letters_find_the_same_articles(client, khankendi, query):
+    ArticleFactory(title_az="Başqa xəbər", body_az="<p>Bakıda tədbir.</p>")
+    response = client.get("/az/axtaris/", {"q": query})
+    assert response.status_code == 200
+    assert titles(response) == [khankendi.pk]
+
+
+@pytest.mark.parametrize("query", ["İlham", "ilham", "ILHAM", "İLHAM", "ılham"])
+def test_dotted_and_dotless_i_follow_azerbaijani_rules(client, query):
+    # Azerbaijani upper "I" is dotless "ı" and upper "İ" is "i"; both fold to "i".
+    article = ArticleFactory(title_az="İlham Əliyev sərəncam imzalayıb")
+    assert titles(client.get("/az/axtaris/", {"q": query})) == [article.pk]
+
+
+def test_suffixed_azerbaijani_forms_are_found_by_the_stem(client, khankendi, postgres_only):
+    # "Xankəndidən" (from Khankendi) in the body; the prefix query finds it.
+    only_body = ArticleFactory(title_az="Görüş keçirilib", body_az=KHANKENDI_AZ)
+    response = client.get("/az/axtaris/", {"q": "Xankəndi"})
+    assert set(titles(response)) == {khankendi.pk, only_body.pk}
+
+
+def test_english_spelling_finds_the_english_text(client, khankendi):
+    response = client.get("/en/search/", {"q": "Khankendi"})
+    assert titles(response) == [khankendi.pk]
+    # The Azerbaijani page searches the Azerbaijani text, where the word is "Xankəndi".
+    assert titles(client.get("/az/axtaris/", {"q": "Khankendi"})) == []
+
+
+def test_search_falls_back_as_pages_do(client):
+    only_az = azerbaijani_only(title_az="Şuşa qalası haqqında broşür", body_az="<p>Şuşa.</p>")
+    only_en = english_only(title_en="Lachin green energy zone", body_en="<p>Lachin.</p>")
+    response = client.get("/en/search/", {"q": "susa"})
+    assert titles(response) == [only_az.pk]
+    text = response.content.decode()
+    assert 'lang="az"' in text
+    assert titles(client.get("/az/axtaris/", {"q": "lachin"})) == [only_en.pk]
+
+
+def test_only_published_articles_are_found(client):
+    ArticleFactory(title_az="Qaralama Füzuli", status="draft")
+    ArticleFactory(title_az="Gələcək Füzuli", published_at=timezone.now() + datetime.timedelta(1))
+    visible = ArticleFactory(title_az="Füzuli rayonunda")
+    assert titles(client.get("/az/axtaris/", {"q": "fuzuli"})) == [visible.pk]
+
+
+def test_every_word_must_match(client):
+    both = ArticleFactory(title_az="Ağdam məktəb açılışı")
+    ArticleFactory(title_az="Ağdam yolu")
+    assert titles(client.get("/az/axtaris/", {"q": "ağdam məktəb"})) == [both.pk]
+
+
+def test_matches_are_highlighted_after_escaping(client):
+    ArticleFactory(title_az="Xankəndi <b>qalası</b>", lead_az="Xankəndidə yeni məktəb")
+    text = client.get("/az/axtaris/", {"q": "xankendi"}).content.decode()
+    assert "<mark>Xankəndi</mark> &lt;b&gt;qalası&lt;/b&gt;" in text
+    assert "<mark>Xankəndidə</mark> yeni məktəb" in text
+
+
+def test_highlight_escapes_everything_it_does_not_mark():
+    html = search.highlight('<script>alert("x")</script> Şuşa', ["susa"])
+    assert html == "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; <mark>Şuşa</mark>"
+
+
+def test_newest_and_relevance_orders(client):
+    category = CategoryFactory()
+    now = timezone.now()
+    rich = ArticleFactory(
+        category=category,
+        title_az="Laçın Laçın Laçın",
+        body_az="<p>Laçın Laçın Laçın Laçın.</p>",
+        published_at=now - datetime.timedelta(days=3),
+    )
+    newer = ArticleFactory(
+        category=category,
+        title_az="Tədbir",
+        body_az="<p>Laçında tədbir.</p>",
+        published_at=now - datetime.timedelta(days=1),
+    )
+    assert titles(client.get("/az/axtaris/", {"q": "lacin", "sort": "newest"})) == [
+        newer.pk,
+        rich.pk,
+    ]
+    if connection.vendor == "postgresql":
+        assert titles(client.get("/az/axtaris/", {"q": "lacin"})) == [rich.pk, newer.pk]
+
+
+def test_filter_by_category_and_year(client):
+    events, meetings = CategoryFactory(), CategoryFactory()
+    this_year = timezone.localdate().year
+    old = ArticleFactory(
+        category=events,
+        title_az="Kəlbəcər görüşü",
+        published_at=timezone.now().replace(year=this_year - 2),
+    )
+    recent = ArticleFactory(category=events, title_az="Kəlbəcər tədbiri")
+    other = ArticleFactory(category=meetings, title_az="Kəlbəcər sakinləri")
+    assert set(titles(client.get("/az/axtaris/", {"q": "kelbecer"}))) == {
+        old.pk,
+        recent.pk,
+        other.pk,
+    }
+    by_category = client.get("/az/axtaris/", {"q": "kelbecer", "category": events.pk})
+    assert set(titles(by_category)) == {old.pk, recent.pk}
+    by_year = client.get("/az/axtaris/", {"q": "kelbecer", "year": this_year - 2})
+    assert titles(by_year) == [old.pk]
+    # Filters that name nothing are ignored, not errors.
+    odd = client.get("/az/axtaris/", {"q": "kelbecer", "category": "x", "year": "99999"})
+    assert odd.status_code == 200
+    assert len(titles(odd)) == 3
+
+
+def test_results_are_paginated_and_keep_the_query(client):
+    category = CategoryFactory()
+    ArticleFactory.create_batch(25, category=category, title_az="Zəngilan xəbəri")
+    first = client.get("/az/axtaris/", {"q": "zengilan", "sort": "newest"})
+    assert len(titles(first)) == search.PAGE_SIZE
+    assert "?q=zengilan&amp;sort=newest&amp;page=2" in first.content.decode()
+    second = client.get("/az/axtaris/", {"q": "zengilan", "sort": "newest", "page": 2})
+    assert len(titles(second)) == 5
+    assert not set(titles(first)) & set(titles(second))
+    assert client.get("/az/axtaris/", {"q": "zengilan", "page": 3}).status_code == 404
+    assert client.get("/az/axtaris/", {"q": "zengilan", "page": "x"}).status_code == 404
+
+
+ODD_QUERIES = [
+    "",
+    "a",
+    "ə",
+    "x" * 1000,
+    "!!! ??? ...",
+    "' OR 1=1; DROP TABLE news_article; --",
+    "<script>alert(1)</script>",
+    '"><img src=x onerror=alert(1)>',
+    "a:* & !b | (c",
+    "\\'\\\\",
+    "%_%",
+    "ünvan\x00",
+]
+
+
+@pytest.mark.parametrize("query", ODD_QUERIES)
+def test_odd_queries_answer_a_proper_page_with_the_query_escaped(client, query):
+    ArticleFactory(title_az="Adi xəbər")
+    response = client.get("/az/axtaris/", {"q": query})
+    assert response.status_code == 200
+    text = response.content.decode()
+    assert text.count("<h1") == 1
+    assert "<script>alert" not in text
+    assert "<img src=x" not in text
+    shown = response.context["query"]
+    assert len(shown) <= search.MAX_QUERY_LENGTH
+
+
+def test_query_is_truncated_and_terms_limited():
+    assert len(search.clean_query("x" * 1000)) == search.MAX_QUERY_LENGTH
+    assert search.query_terms("a b c") == []
+    assert search.query_terms("Şuşa ŞUŞA şuşa") == ["susa"]
+    assert len(search.query_terms(" ".join(f"word{n}" for n in range(20)))) == search.MAX_TERMS
+
+
+def test_empty_search_page_shows_the_form(client):
+    response = client.get("/az/axtaris/")
+    assert response.status_code == 200
+    text = response.content.decode()
+    assert '<label for="search-q">' in text
+    assert 'name="robots" content="noindex' in text
+
+
+def test_search_form_appears_in_the_header_of_other_pages(client):
+    text = client.get("/en/news/").content.decode()
+    assert 'action="/en/search/"' in text
+
+
+@pytest.mark.parametrize("size", [3, 60])
+def test_search_page_query_count_is_fixed(client, size):
+    category = CategoryFactory()
+    ArticleFactory.create_batch(size, category=category, title_az="Qubadlı xəbəri")
+    client.get("/az/axtaris/", {"q": "qubadli"})  # warm the shared fragments
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get("/az/axtaris/", {"q": "qubadli", "category": category.pk})
+    assert response.status_code == 200
+    assert len(queries) == 2, [q["sql"] for q in queries]  # candidates, then the page's rows
+    with CaptureQueriesContext(connection) as queries:
+        client.get("/az/axtaris/", {"q": "nothing-matches-this"})
+    assert len(queries) == 1
+
+
+def test_counting_is_capped(client, monkeypatch):
+    monkeypatch.setattr(search, "MAX_RESULTS", 5)
+    ArticleFactory.create_batch(8, title_az="Cəbrayıl xəbəri")
+    response = client.get("/az/axtaris/", {"q": "cebrayil"})
+    assert response.context["results"].capped
+    assert response.context["results"].total == 5
+
+
+def test_search_uses_the_gin_index(postgres_only):
+    ArticleFactory.create_batch(3)
+    with connection.cursor() as cursor:
+        cursor.execute("SET enable_seqscan = off")
+        cursor.execute(
+            "EXPLAIN SELECT id FROM news_article WHERE search_vector_az @@ "
+            "to_tsquery('simple', 'xankendi:*')"
+        )
+        plan = " ".join(row[0] for row in cursor.fetchall())
+        cursor.execute("SET enable_seqscan = on")
+    assert "article_search_az_gin" in plan
