@@ -6,6 +6,7 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from news import view_buffer
 from news.models import Article, DailyViews
 
 # Crawlers and tools, not readers. Deliberately broad: a missed bot inflates counts.
@@ -25,11 +26,24 @@ def is_countable_view(request, *, preview=False):
 
 
 def count_view(article, request, *, preview=False):
-    """Add one view if this request is a reader's; returns whether it counted."""
+    """Add one view if this request is a reader's.
+
+    Returns how many views to add to `article.view_count` (as loaded) to show the
+    count including this one: 0 when it did not count, 1 after a direct database
+    write, or the views waiting in the buffer (news.view_buffer) including this one.
+    """
     if not is_countable_view(request, preview=preview):
-        return False
-    record_views(article.pk, 1)
-    return True
+        return 0
+    return count_view_of(article.pk)
+
+
+def count_view_of(article_id):
+    """Count one reader's view: into the Redis buffer when it is up, else the database."""
+    pending = view_buffer.add(article_id)
+    if pending is not None:
+        return pending
+    record_views(article_id, 1)
+    return 1
 
 
 def record_views(article_id, count, day=None):

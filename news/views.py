@@ -95,7 +95,8 @@ def article(request, pk, slug):
         "news/article.html",
         {
             "article": article,
-            "view_count": article.view_count + (1 if counted else 0),
+            # count_view says how many views to add: this one and any still buffered.
+            "view_count": article.view_count + counted,
             "related": selectors.related_articles(article),
             "preview": preview,
             "shown_language": shown,
@@ -107,4 +108,7 @@ def article(request, pk, slug):
     )
     if preview:
         response["Cache-Control"] = "no-store"
+    else:
+        # The page cache counts this article's views when it serves the page itself.
+        response.counts_views_of = article.pk
     return response

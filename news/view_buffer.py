@@ -1,0 +1,233 @@
+"""View counts buffered in Redis and flushed to PostgreSQL in the background.
+
+Why: every counted view used to be an UPDATE of the article's row. Readers of one
+popular article then queue behind that row's lock and each pays a commit. Here a view
+is one HINCRBY in Redis; a flusher moves the counts to the database every few seconds
+in one statement per batch.
+
+Nothing is lost when a worker dies, because the counts live in Redis, not in the
+worker: a flush first RENAMEs the pending hash to a batch key of its own (atomic, so
+no increment lands between reading and clearing), writes the batch to PostgreSQL
+together with a ViewFlush row naming it, and only then deletes the batch key. A
+flusher that dies midway leaves its batch key behind; any later flush picks up batch
+keys older than ORPHAN_SECONDS, and the ViewFlush row makes a batch that was already
+written count once. When Redis is down, views go straight to the database
+(services.record_views) and nothing waits for Redis to come back.
+"""
+
+import datetime
+import logging
+import threading
+import time
+import uuid
+
+from django.conf import settings
+from django.db import IntegrityError, connection, transaction
+from django.utils import timezone
+
+logger = logging.getLogger(__name__)
+
+ORPHAN_SECONDS = 60
+# After a Redis failure, skip Redis for this long instead of paying a timeout per view.
+RETRY_AFTER_SECONDS = 5
+
+_clients = {}
+_state = {"down_until": 0.0, "flusher": None}
+_lock = threading.Lock()
+
+
+def enabled():
+    return bool(getattr(settings, "VIEW_BUFFER_URL", ""))
+
+
+def _prefix():
+    return f"{getattr(settings, 'CACHE_KEY_PREFIX', 'portal')}:views"
+
+
+def pending_key():
+    return f"{_prefix()}:pending"
+
+
+def _batch_prefix():
+    return f"{_prefix()}:batch:"
+
+
+def client():
+    import redis
+
+    url = settings.VIEW_BUFFER_URL
+    if url not in _clients:
+        _clients[url] = redis.Redis.from_url(
+            url, socket_connect_timeout=0.25, socket_timeout=0.5, health_check_interval=30
+        )
+    return _clients[url]
+
+
+def _usable():
+    return enabled() and time.monotonic() >= _state["down_until"]
+
+
+def _mark_down(error):
+    _state["down_until"] = time.monotonic() + RETRY_AFTER_SECONDS
+    logger.warning("view buffer unavailable, counting in the database: %s", error)
+
+
+def add(article_id, day=None):
+    """Buffer one view; the article's pending count, or None if the buffer cannot take it."""
+    if not _usable():
+        return None
+    day = day or timezone.localdate()
+    try:
+        pending = client().hincrby(pending_key(), f"{article_id}:{day.isoformat()}", 1)
+    except Exception as error:  # any Redis failure: the caller writes to the database
+        _mark_down(error)
+        return None
+    start_flusher()
+    return pending
+
+
+def pending_for(article_id, day=None):
+    """Views of `article_id` on `day` waiting in the buffer (0 when there is none)."""
+    if not _usable():
+        return 0
+    day = day or timezone.localdate()
+    try:
+        return int(client().hget(pending_key(), f"{article_id}:{day.isoformat()}") or 0)
+    except Exception as error:
+        _mark_down(error)
+        return 0
+
+
+def flush():
+    """Write every buffered count to the database; returns how many views it wrote."""
+    if not enabled():
+        return 0
+    redis_client = client()
+    batch = f"{_batch_prefix()}{int(time.time())}:{uuid.uuid4().hex}"
+    try:
+        redis_client.rename(pending_key(), batch)
+        batches = [batch]
+    except Exception as error:
+        if "no such key" not in str(error).lower():
+            raise
+        batches = []
+    batches += _orphans(redis_client, exclude=batch)
+    return sum(_write_batch(redis_client, key) for key in batches)
+
+
+def _orphans(redis_client, exclude):
+    """Batch keys left by flushers that died before finishing them."""
+    cutoff = time.time() - ORPHAN_SECONDS
+    found = []
+    for raw in redis_client.scan_iter(match=f"{_batch_prefix()}*", count=100):
+        key = raw.decode()
+        if key == exclude:
+            continue
+        try:
+            started = int(key[len(_batch_prefix()) :].split(":", 1)[0])
+        except ValueError:
+            continue
+        if started < cutoff:
+            found.append(key)
+    return found
+
+
+def _write_batch(redis_client, key):
+    counts = {}
+    for field, value in redis_client.hgetall(key).items():
+        article_id, day = field.decode().split(":", 1)
+        counts[(int(article_id), day)] = int(value)
+    written = 0
+    if counts:
+        try:
+            with transaction.atomic():
+                from news.models import ViewFlush
+
+                # Inside the transaction: a second flusher of the same batch waits on
+                # this unique row, then finds it and adds nothing.
+                _, created = ViewFlush.objects.get_or_create(batch=key.rsplit(":", 1)[-1])
+                if created:
+                    record_many(counts)
+                    written = sum(counts.values())
+        except IntegrityError:
+            written = 0
+    redis_client.delete(key)
+    return written
+
+
+def record_many(counts):
+    """Add {(article_id, "YYYY-MM-DD"): n} to the totals and the day rows, in one statement."""
+    from news.services import record_views
+
+    if connection.vendor != "postgresql":
+        for (article_id, day), count in sorted(counts.items()):
+            record_views(article_id, count, day=day)
+        return
+    items = sorted(counts.items())  # one lock order for every writer: no deadlocks
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            WITH batch AS (
+                SELECT * FROM unnest(%(ids)s::bigint[], %(days)s::date[], %(ns)s::int[])
+                    AS b(article_id, day, n)
+            ),
+            totals AS (
+                UPDATE news_article a SET view_count = a.view_count + t.n
+                FROM (SELECT article_id, sum(n) AS n FROM batch GROUP BY article_id) t
+                WHERE a.id = t.article_id
+                RETURNING a.id
+            )
+            INSERT INTO news_dailyviews (article_id, day, count)
+            SELECT b.article_id, b.day, b.n FROM batch b
+            WHERE b.article_id IN (SELECT id FROM totals)
+            ON CONFLICT (article_id, day)
+            DO UPDATE SET count = news_dailyviews.count + EXCLUDED.count
+            """,
+            {
+                "ids": [article_id for (article_id, _day), _n in items],
+                "days": [day for (_id, day), _n in items],
+                "ns": [n for _key, n in items],
+            },
+        )
+
+
+def prune(days=2):
+    """Forget flushed batch names once no orphan could be that old."""
+    from news.models import ViewFlush
+
+    cutoff = timezone.now() - datetime.timedelta(days=days)
+    return ViewFlush.objects.filter(flushed_at__lt=cutoff).delete()[0]
+
+
+def start_flusher():
+    """One background flusher thread per process, started by the first buffered view."""
+    if _state["flusher"] is not None and _state["flusher"].is_alive():
+        return
+    with _lock:
+        if _state["flusher"] is not None and _state["flusher"].is_alive():
+            return
+        interval = getattr(settings, "VIEW_FLUSH_SECONDS", 5)
+        if interval <= 0:
+            return
+        thread = threading.Thread(
+            target=_flush_forever, args=(interval,), name="view-flusher", daemon=True
+        )
+        _state["flusher"] = thread
+        thread.start()
+
+
+def _flush_forever(interval):
+    from django.db import close_old_connections
+
+    last_prune = 0.0
+    while True:
+        time.sleep(interval)
+        try:
+            flush()
+            if time.monotonic() - last_prune > 3600:
+                prune()
+                last_prune = time.monotonic()
+        except Exception:
+            logger.exception("flushing buffered views failed; they stay in Redis")
+        finally:
+            close_old_connections()
