@@ -32,3 +32,9 @@ def png_upload(name="photo.png"):
 
 def make_photo(article, **texts):
     return ArticlePhoto.objects.create(article=article, image=png_upload(), **texts)
+
+
+def in_english(client):
+    """Admin pages answer in the browser's language; these tests read English messages."""
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    return client

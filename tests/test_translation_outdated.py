@@ -64,9 +64,7 @@ def test_editing_both_languages_in_one_save_counts_as_a_fresh_translation():
 def test_saving_the_translation_clears_the_flag():
     article = ArticleFactory()
     article = fix_source(article, body_az="<p>Yeni mətn.</p>")
-    services.save_translation(
-        ARTICLE, article, "en", {"body": "<p>New text.</p>"}, user=None
-    )
+    services.save_translation(ARTICLE, article, "en", {"body": "<p>New text.</p>"}, user=None)
     assert states(article)["body"] == "complete"
 
 

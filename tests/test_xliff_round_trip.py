@@ -1,0 +1,160 @@
+"""XLIFF 2.0: export, edit the file as a translation tool would, import, read the page."""
+
+from xml.etree import ElementTree
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from news.models import Article
+from tests.factories import ArticleFactory, azerbaijani_only
+from tests.factories_translators import in_english, make_photo, make_translator
+from translators import state
+from translators.models import ImportLog
+from translators.registry import ARTICLE
+from translators.xliff import FINGERPRINT, XLIFF_NS
+
+pytestmark = pytest.mark.django_db
+NS = {"x": XLIFF_NS}
+
+
+@pytest.fixture
+def translator(client):
+    user = make_translator()
+    in_english(client).force_login(user)
+    return user
+
+
+@pytest.fixture
+def article():
+    return azerbaijani_only(
+        title_az="Qaçqınlar üçün yeni evlər",
+        lead_az="Qısa giriş.",
+        body_az='<p>Birinci <strong>vacib</strong> abzas və <a href="https://example.org">keçid</a>.</p>',
+    )
+
+
+def export(client, *items, language="en"):
+    query = "&".join(f"items={item}" for item in items)
+    response = client.get(f"/admin/translations/export/?{query}&language={language}")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/xliff+xml")
+    assert "attachment" in response["Content-Disposition"]
+    return ElementTree.fromstring(response.content)  # noqa: S314 - our own export
+
+
+def unit(root, unit_id):
+    return root.find(f".//x:unit[@id='{unit_id}']", NS)
+
+
+def translate(root, unit_id, text):
+    segment = unit(root, unit_id).find("x:segment", NS)
+    target = segment.find("x:target", NS)
+    if target is None:
+        target = ElementTree.SubElement(segment, f"{{{XLIFF_NS}}}target")
+    target.text = text
+    segment.set("state", "translated")
+
+
+def upload(client, data, language="en", name="translated.xlf"):
+    if isinstance(data, ElementTree.Element):
+        data = ElementTree.tostring(data, encoding="utf-8", xml_declaration=True)
+    return client.post(
+        "/admin/translations/import/",
+        {"language": language, "file": SimpleUploadedFile(name, data, "application/xliff+xml")},
+    )
+
+
+def test_the_export_is_xliff_2_with_source_fingerprints_and_escaped_markup(
+    client, translator, article
+):
+    root = export(client, f"article:{article.pk}")
+    assert root.tag == f"{{{XLIFF_NS}}}xliff"
+    assert (root.get("version"), root.get("srcLang"), root.get("trgLang")) == ("2.0", "az", "en")
+    body = unit(root, f"article.{article.pk}.body")
+    assert body.get(FINGERPRINT)
+    # The markup is text inside <source>, not XML elements a tool could mangle.
+    source = body.find("x:segment/x:source", NS)
+    assert len(source) == 0
+    assert source.text == article.body_az
+    assert unit(root, f"article.{article.pk}.photo_alt") is None  # no source text, no unit
+
+
+def test_round_trip_fills_the_english_page(client, translator, article):
+    photo = make_photo(article, alt_az="Yeni evlərin şəkli", caption_az="Xankəndi, 2026")
+    root = export(client, f"article:{article.pk}")
+    translate(root, f"article.{article.pk}.title", "New homes for refugees")
+    translate(root, f"article.{article.pk}.lead", "A short lead.")
+    translate(
+        root,
+        f"article.{article.pk}.body",
+        '<p>The first <strong>important</strong> paragraph and a <a href="https://example.org">link</a>.'
+        '<script>alert(1)</script></p><p onclick="x()">Second.</p>',
+    )
+    translate(root, f"photo.{photo.pk}.alt", "The new homes")
+    translate(root, f"photo.{photo.pk}.caption", "Khankendi, 2026")
+
+    response = upload(client, root)
+    assert response.status_code == 302
+
+    article.refresh_from_db()
+    assert article.is_written_in("en")
+    page = client.get(article.get_absolute_url("en"))
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "New homes for refugees" in html
+    assert "<strong>important</strong>" in html
+    assert "alert(1)" not in html
+    assert "onclick" not in html
+    assert "This article is available only in Azerbaijani" not in html
+    photo.refresh_from_db()
+    assert (photo.alt_en, photo.caption_en) == ("The new homes", "Khankendi, 2026")
+    assert state.field_states(article, ARTICLE, "en", "az") == {
+        "title": "complete",
+        "lead": "complete",
+        "body": "complete",
+    }
+    assert state.stored_summary(article)["en"] == {"missing": [], "outdated": []}
+
+
+def test_the_import_is_logged_with_who_and_what(client, translator, article):
+    root = export(client, f"article:{article.pk}")
+    translate(root, f"article.{article.pk}.title", "New homes")
+    upload(client, root, name="homes.xlf")
+    log = ImportLog.objects.get()
+    assert log.user == translator
+    assert (log.file_name, log.target_language, log.unit_count) == ("homes.xlf", "en", 1)
+    assert log.changes == [{"kind": "article", "id": article.pk, "fields": ["title"]}]
+    assert "homes.xlf" in client.get("/admin/translations/import/").content.decode()
+
+
+def test_a_selection_exports_several_objects_in_one_file(client, translator, article):
+    other = azerbaijani_only(title_az="İkinci xəbər")
+    root = export(client, f"article:{article.pk}", f"article:{other.pk}")
+    assert {file.get("id") for file in root.findall("x:file", NS)} == {
+        f"article.{article.pk}",
+        f"article.{other.pk}",
+    }
+
+
+def test_untouched_units_change_nothing_and_an_empty_file_is_refused(client, translator, article):
+    root = export(client, f"article:{article.pk}")
+    response = upload(client, root)
+    assert response.status_code == 400
+    assert "no new or changed translations" in response.content.decode()
+
+
+def test_a_reviewed_unchanged_unit_is_confirmed_as_still_correct(client, translator):
+    article = ArticleFactory(title_en="Homes", body_en="<p>Text.</p>", body_az="<p>Mətn.</p>")
+    article.body_az = "<p>Mətn, düzəliş.</p>"
+    article.save()
+    assert state.stored_summary(Article.objects.get(pk=article.pk))["en"]["outdated"] == ["body"]
+    root = export(client, f"article:{article.pk}")
+    unit(root, f"article.{article.pk}.body").find("x:segment", NS).set("state", "reviewed")
+    assert upload(client, root).status_code == 302
+    assert state.stored_summary(Article.objects.get(pk=article.pk))["en"]["outdated"] == []
+
+
+def test_the_board_exports_its_selection(client, translator, article):
+    page = client.get("/admin/translations/").content.decode()
+    assert f'value="article:{article.pk}"' in page
+    assert 'id="export-form"' in page
