@@ -7,4 +7,4 @@ class NewsConfig(AppConfig):
     verbose_name = _("News")
 
     def ready(self):
-        from news import signals  # noqa: F401
+        from news import media_cleanup, revisions, signals  # noqa: F401

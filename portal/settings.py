@@ -172,7 +172,9 @@ MODELTRANSLATION_DEFAULT_LANGUAGE = "az"
 MODELTRANSLATION_LANGUAGES = ("az", "en")
 MODELTRANSLATION_FALLBACK_LANGUAGES = {"default": ("az", "en"), "az": ("en",), "en": ("az",)}
 # Served from our own static files, never from a CDN.
-MODELTRANSLATION_JQUERY_UI_URL = "vendor/jquery-ui/jquery-ui.min.js"
+# modeltranslation reads these names without its usual prefix.
+JQUERY_UI_URL = "vendor/jquery-ui/jquery-ui.min.js"
+JQUERY_URL = "admin/js/vendor/jquery/jquery.min.js"
 
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))

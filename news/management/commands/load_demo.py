@@ -10,9 +10,10 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from PIL import Image, ImageDraw
 
-from news import demo_data
+from news import demo_data, images
 from news.models import Article, Category
 from news.text import slugify_az
+from portal.demo_documents import load_documents
 from portal.models import SiteSettings, StaticPage
 
 BAKU = ZoneInfo("Asia/Baku")
@@ -51,6 +52,7 @@ class Command(BaseCommand):
         created = self._articles(categories)
         self._settings()
         self._pages()
+        load_documents()
         self.stdout.write(f"Demo content ready ({created} new articles).")
 
     def _categories(self):
@@ -112,6 +114,8 @@ class Command(BaseCommand):
             if index % 3 == 0:
                 article.photo.save(f"demo-{index}.jpg", ContentFile(draw_photo(index)), save=False)
             article.save()
+            # Demo photos get their renditions like uploads do (made once, here).
+            images.refresh_renditions(article)
             created += 1
         return created
 

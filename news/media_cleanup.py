@@ -1,0 +1,13 @@
+"""Deleting an article or a gallery photo deletes its image files and renditions."""
+
+from django.db.models.signals import post_delete
+from django.dispatch import receiver
+
+from news import images
+from news.models import Article, ArticlePhoto
+
+
+@receiver(post_delete, sender=Article)
+@receiver(post_delete, sender=ArticlePhoto)
+def remove_image_files(sender, instance, **kwargs):
+    images.delete_all_files(instance)
