@@ -189,8 +189,11 @@ def edit(request, kind_key, pk, language):
 
 def _media(request, form):
     """The form's media with the CSP nonce on the editor's inline import map."""
-    nonce = getattr(request, "csp_nonce", "")
-    return NonceMedia.from_media(form.media, nonce=str(nonce)) if nonce else form.media
+    # django-csp's lazy nonce is falsy until first read, so test for presence, not truth.
+    nonce = getattr(request, "csp_nonce", None)
+    if nonce is None:
+        return form.media
+    return NonceMedia.from_media(form.media, nonce=str(nonce))
 
 
 def _outdated_names(kind, obj, photos, language, source_language):
