@@ -1,6 +1,7 @@
 """The status board: per-language state of every translatable thing, counted and filtered."""
 
 import datetime
+import io
 
 import pytest
 from bs4 import BeautifulSoup
@@ -146,3 +147,17 @@ def test_the_translate_link_opens_the_editor_in_the_chosen_language(translator_c
 def test_bad_filter_values_are_ignored_not_errors(translator_client, content):
     response = translator_client.get(f"{BOARD}?state=nonsense&category=abc&page=999&kind=x")
     assert response.status_code == 200
+
+
+def test_the_refresh_command_stores_summaries_for_bulk_loaded_rows():
+    from django.core.management import call_command
+
+    from translators import state
+
+    azerbaijani_only()
+    bilingual = ArticleFactory()
+    Article.objects.update(translation_fingerprints={})
+    call_command("refresh_translation_state", stdout=io.StringIO())
+    bilingual = Article.objects.get(pk=bilingual.pk)
+    assert state.stored_summary(bilingual) == {"en": {"missing": [], "outdated": []}}
+    assert set(bilingual.translation_fingerprints["en"]) == {"title", "body"}
