@@ -22,6 +22,7 @@ DESCRIPTION_WORDS = 60
 
 class NewsFeed(Feed):
     feed_type = Rss201rev2Feed
+    # `language` stays unset: Django then uses the active language, the URL's prefix.
 
     def get_object(self, request, category_slug=None):
         if category_slug is None:
@@ -42,9 +43,6 @@ class NewsFeed(Feed):
             "News of the State Committee for Affairs of Refugees and Internally Displaced "
             "Persons of the Republic of Azerbaijan."
         )
-
-    def language(self, category):
-        return current_language()
 
     def feed_copyright(self):
         return _("State Committee for Affairs of Refugees and Internally Displaced Persons")
