@@ -162,3 +162,10 @@ def test_other_content_kinds_have_an_editor_too(translator_client):
 def test_unknown_kinds_and_objects_are_404(translator_client):
     assert translator_client.get("/admin/translations/poll/1/en/").status_code == 404
     assert translator_client.get("/admin/translations/article/999999/en/").status_code == 404
+
+
+def test_the_word_diff_escapes_text_and_separates_paragraphs():
+    from translators.diff import word_diff
+
+    html = str(word_diff("<p>Bir.</p><p>İki</p>", "<p>Bir.</p><p>İki &lt;script&gt;</p>"))
+    assert html == "Bir. İki <ins>&lt;script&gt;</ins>"

@@ -1,13 +1,16 @@
 """What changed in a source text since it was translated, word by word, as safe HTML."""
 
 import difflib
+import re
+from html import unescape
 
 from django.utils.html import format_html, format_html_join, strip_tags
 from django.utils.safestring import mark_safe
 
 
 def words(text):
-    return strip_tags(text or "").split()
+    # Tags become spaces first, so "</p><p>" still separates the words around it.
+    return unescape(strip_tags(re.sub(r"<", " <", text or ""))).split()
 
 
 def word_diff(old, new):

@@ -5,6 +5,7 @@ Every view is wrapped in the admin's login check (see urls.py) and asks for the
 translators.access allows them.
 """
 
+from csp.decorators import csp_update
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -17,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 from js_asset import Media as NonceMedia
 
+from news.editor_assets import editor_csp_update
 from news.sanitizer import sanitize_html
 from translators import access, selectors, services, state, xliff
 from translators.diff import word_diff
@@ -40,9 +42,10 @@ def _context(request, **extra):
 def board(request):
     _require_translator(request)
     languages = access.target_languages(request.user)
-    form = BoardFilterForm(request.GET or None)
+    default = access.default_language(request.user)
+    form = BoardFilterForm(request.GET or None, initial={"language": default})
     filters = form.cleaned_data if form.is_valid() else {}
-    language = filters.get("language") or access.default_language(request.user)
+    language = filters.get("language") or default
     category = filters.get("category")
     rows, counts = selectors.board(
         kinds=[filters["kind"]] if filters.get("kind") else None,
@@ -127,6 +130,8 @@ def _sources(kind, obj, photos, *, source_language, language, form):
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
+# The rich-text editor's one injected style block, allowed by hash as on the article form.
+@csp_update(editor_csp_update())
 def edit(request, kind_key, pk, language):
     _require_translator(request)
     kind, obj = _object(kind_key, pk)
