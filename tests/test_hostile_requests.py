@@ -4,11 +4,17 @@ Every answer is a page, a redirect or a 4xx, never a 5xx, and the database is ex
 as it was (row counts and content checksums of every table).
 """
 
+import re
+from urllib.parse import urlsplit
+
 import pytest
 from django.contrib.auth import get_user_model
 from django.test import Client
+from django.urls import resolve
+from django.utils.translation import override
 
 from news.models import Tag
+from portal.middleware import declared_methods
 from portal.models import StaticPage
 from tests.factories import ArticleFactory
 from tests.url_inventory import database_fingerprint, public_urls
@@ -119,6 +125,12 @@ def urls(client, world):
     return found
 
 
+def _declared(language, url):
+    """The methods the view behind `url` declares (resolved in the URL's language)."""
+    with override(language):
+        return declared_methods(resolve(urlsplit(url).path).func) or set()
+
+
 def _assert_answered(response, what):
     assert response.status_code < 500, f"{what} answered {response.status_code}"
 
@@ -180,16 +192,54 @@ def test_pages_answer_405_to_other_methods_even_without_a_csrf_token(world):
     found = public_urls(strict, world)
     before = database_fingerprint()
     checked = 0
-    for _language, name, url in found:
+    for language, name, url in found:
         if name in {"livez", "readyz"}:
             continue
+        declared = _declared(language, url)
         for method in UNSAFE_METHODS:
             response = getattr(strict, method)(url)
+            if method.upper() in declared:
+                # A form: the method is allowed, the missing CSRF token is not.
+                assert response.status_code == 403, f"{method.upper()} {url} ({name})"
+                continue
             assert response.status_code == 405, f"{method.upper()} {url} ({name})"
             assert "GET" in response["Allow"]
             checked += 1
         assert strict.head(url).status_code < 500
     assert checked >= 40
+    assert database_fingerprint() == before
+
+
+HOSTILE_FIELD_VALUES = [
+    "' OR 1=1--",
+    "{{ settings.SECRET_KEY }}{% debug %}",
+    "<script>alert(1)</script>",
+    "\x00nul",
+    "a" * 100_000,
+    "-99999999999999999999",
+    "../../etc/passwd",
+    "\u202eevil",
+]
+
+
+def test_forms_survive_hostile_field_values(client, world):
+    """Every page with a form that posts back to itself, fed garbage in every field."""
+    forms = [
+        (url, name)
+        for language, name, url in public_urls(client, world)
+        if "POST" in _declared(language, url)
+    ]
+    assert forms, "the appeal form should be among the crawled pages"
+    before = database_fingerprint()
+    for url, _name in forms:
+        page = client.get(url)
+        fields = set(re.findall(r'name="([^"]+)"', page.content.decode()))
+        fields.discard("csrfmiddlewaretoken")
+        for value in HOSTILE_FIELD_VALUES:
+            response = client.post(url, dict.fromkeys(fields, value))
+            _assert_answered(response, f"POST {url} with {value[:20]!r}")
+            assert response.status_code != 302 or "\x00" not in value
+    # Garbage never passes validation, so nothing was stored.
     assert database_fingerprint() == before
 
 

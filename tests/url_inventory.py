@@ -60,7 +60,7 @@ def candidates(world, language, kwarg, converter):
     if "slug" in kwarg:
         return [
             article.slug_for(language),
-            page.slug_for(language) if hasattr(page, "slug_for") else page.slug,
+            getattr(page, f"slug_{language}", "") or page.slug_az,
             category.slug_for(language),
             getattr(tag, f"slug_{language}") or tag.slug_az,
         ]
@@ -73,29 +73,52 @@ def _kwarg_names(route):
     return [(name, conv or "str") for conv, name in re.findall(r"<(?:(\w+):)?(\w+)>", route)]
 
 
+def _sitemap_sections():
+    try:
+        from news.sitemaps import SITEMAPS
+    except ImportError:
+        return []
+    return list(SITEMAPS)
+
+
+def _reverse(language, name, kwargs):
+    # Each reverse in its own override: a request made in between activates its language.
+    with override(language):
+        try:
+            return reverse(name, kwargs=kwargs)
+        except NoReverseMatch:
+            return None
+
+
 def public_urls(client, world):
-    """[(language, name, url)] for every named public pattern, in every language."""
+    """[(language, name, url)] for every named public pattern, in every language.
+
+    Among the candidate arguments, the first that answers 200 wins, else the first that
+    answers below 400 (a redirect), else the first that reverses at all.
+    """
     urls = []
     for language in LANGUAGES:
-        with override(language):
-            for name, route, _converters in named_patterns():
-                kwargs_names = _kwarg_names(route)
-                options = [
-                    [(kw, value) for value in candidates(world, language, kw, conv)]
-                    for kw, conv in kwargs_names
-                ]
-                chosen = None
-                for combo in itertools.islice(itertools.product(*options), 40):
-                    try:
-                        url = reverse(name, kwargs=dict(combo))
-                    except NoReverseMatch:
-                        continue
-                    chosen = chosen or url
-                    if client.get(url).status_code < 400:
-                        chosen = url
-                        break
-                if chosen is not None:
-                    urls.append((language, name, chosen))
+        for name, route, _converters in named_patterns():
+            options = []
+            for kw, conv in _kwarg_names(route):
+                values = (
+                    _sitemap_sections() or ["x"]
+                    if kw == "section"
+                    else candidates(world, language, kw, conv)
+                )
+                options.append([(kw, value) for value in values])
+            found = {}
+            for combo in itertools.islice(itertools.product(*options), 40):
+                url = _reverse(language, name, dict(combo))
+                if url is None or url in found:
+                    continue
+                found[url] = client.get(url).status_code
+                if found[url] == 200:
+                    break
+            if not found:
+                continue
+            best = min(found, key=lambda url: (found[url] != 200, found[url] >= 400))
+            urls.append((language, name, best))
     return sorted(set(urls))
 
 
