@@ -54,7 +54,7 @@ def can_edit(user, article):
 
 def check_transition(user, current, target):
     if target not in allowed_statuses(user, current):
-        if not can_publish(user) and target in PUBLIC_STATES:
+        if not can_publish(user) and PUBLIC_STATES & {current, target}:
             raise PermissionDenied(_("You may not publish or withdraw articles."))
         raise ValidationError(
             _("An article cannot go from “%(current)s” to “%(target)s”."),

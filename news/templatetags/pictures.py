@@ -16,7 +16,7 @@ def rendition_srcset(renditions, kind, max_width=None):
     entries = [
         entry
         for entry in _sizes(renditions)
-        if entry.get(kind) and (max_width is None or entry["w"] <= int(max_width))
+        if entry.get(kind) and (not max_width or entry["w"] <= int(max_width))
     ] or _sizes(renditions)[:1]
     return ", ".join(f"{default_storage.url(entry[kind])} {entry['w']}w" for entry in entries)
 
@@ -27,7 +27,7 @@ def rendition(renditions, width=None):
     sizes = _sizes(renditions)
     if not sizes:
         return None
-    if width is None:
+    if not width:  # no width, or a variable the template did not set
         chosen = sizes[-1]
     else:
         fitting = [entry for entry in sizes if entry["w"] <= int(width)]
