@@ -1,0 +1,123 @@
+"""The article list in the admin: titles through the language helper, status with "Scheduled",
+a languages column, filters for status / category / missing language, search in both languages."""
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from news.models import Article
+from tests.factories import ArticleFactory, CategoryFactory, azerbaijani_only, english_only
+from tests.factories_newsroom import editor
+
+pytestmark = pytest.mark.django_db
+LIST_URL = "/admin/news/article/"
+
+
+@pytest.fixture
+def editor_client(client):
+    client.force_login(editor())
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    return client
+
+
+def rows(response):
+    from bs4 import BeautifulSoup
+
+    table = BeautifulSoup(response.content, "html.parser").find("table", id="result_list")
+    if table is None:
+        return []
+    return [row.get_text(" ", strip=True) for row in table.select("tbody tr")]
+
+
+def test_titles_come_through_the_language_helper(editor_client):
+    ArticleFactory(title_az="İki dilli xəbər", title_en="Bilingual news")
+    azerbaijani_only(title_az="Yalnız azərbaycanca")
+    html = editor_client.get(LIST_URL).content.decode()
+    assert "Bilingual news" in html
+    assert "İki dilli xəbər" not in html  # the admin is in English, so is the title
+    assert '<span lang="az">Yalnız azərbaycanca</span>' in html
+    assert "(in Azerbaijani)" in html
+
+
+def test_azerbaijani_admin_shows_azerbaijani_titles(client):
+    client.force_login(editor())
+    ArticleFactory(title_az="İki dilli xəbər", title_en="Bilingual news")
+    html = client.get(LIST_URL, HTTP_ACCEPT_LANGUAGE="az").content.decode()
+    assert "İki dilli xəbər" in html
+
+
+def test_status_column_tells_scheduled_apart(editor_client):
+    ArticleFactory(title_en="Tomorrow", published_at=timezone.now() + datetime.timedelta(days=1))
+    ArticleFactory(title_en="Today")
+    listed = rows(editor_client.get(LIST_URL))
+    assert any("Tomorrow" in row and "Scheduled" in row for row in listed)
+    assert any("Today" in row and "Published" in row for row in listed)
+
+
+def test_languages_column(editor_client):
+    english_only(title_en="English only")
+    listed = rows(editor_client.get(LIST_URL))
+    assert any("English only" in row and "AZ ✗" in row and "EN ✓" in row for row in listed)
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("missing=en", {"AZ only"}),
+        ("missing=az", {"EN only"}),
+        ("state=scheduled", {"Later"}),
+        ("state=published", {"Both", "AZ only", "EN only"}),
+        ("state=draft", {"Draft one"}),
+        ("state=withdrawn", {"Gone"}),
+    ],
+)
+def test_filters(editor_client, query, expected):
+    ArticleFactory(title_en="Both")
+    azerbaijani_only(title_az="AZ only")
+    english_only(title_en="EN only")
+    ArticleFactory(title_en="Later", published_at=timezone.now() + datetime.timedelta(hours=5))
+    ArticleFactory(title_en="Draft one", status=Article.Status.DRAFT)
+    ArticleFactory(title_en="Gone", status=Article.Status.WITHDRAWN, withdrawn_reason_en="Error")
+    listed = rows(editor_client.get(f"{LIST_URL}?{query}"))
+    titles = {
+        title
+        for title in ["Both", "AZ only", "EN only", "Later", "Draft one", "Gone"]
+        if any(row.startswith(title) or f" {title} " in f" {row} " for row in listed)
+    }
+    assert titles == expected
+
+
+def test_category_filter_and_date_hierarchy(editor_client):
+    events, meetings = CategoryFactory(), CategoryFactory()
+    ArticleFactory(title_en="In events", category=events)
+    ArticleFactory(title_en="In meetings", category=meetings)
+    page = editor_client.get(f"{LIST_URL}?category__id__exact={events.pk}")
+    listed = rows(page)
+    assert len(listed) == 1
+    assert "In events" in listed[0]
+    year = timezone.localdate().year
+    assert f"published_at__year={year}" in editor_client.get(LIST_URL).content.decode()
+
+
+@pytest.mark.parametrize("term", ["Qarabağ", "Karabakh"])
+def test_search_in_both_languages(editor_client, term):
+    ArticleFactory(title_az="Qarabağda yeni kənd", title_en="A new village in Karabakh")
+    ArticleFactory(title_az="Başqa xəbər", title_en="Other news")
+    listed = rows(editor_client.get(LIST_URL, {"q": term}))
+    assert len(listed) == 1
+    assert "Karabakh" in listed[0]
+
+
+def test_changelist_queries_do_not_grow_with_rows(editor_client):
+    def count(n):
+        Article.objects.all().delete()
+        ArticleFactory.create_batch(n)
+        editor_client.get(LIST_URL)
+        with CaptureQueriesContext(connection) as queries:
+            assert editor_client.get(LIST_URL).status_code == 200
+        return len(queries)
+
+    assert count(3) == count(40)
