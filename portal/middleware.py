@@ -2,6 +2,7 @@
 
 import logging
 
+from django.core.signals import request_finished
 from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse, HttpResponseNotAllowed
 from django.template.loader import render_to_string
@@ -18,18 +19,29 @@ _TEXT_SUFFIXES = ("+xml", "+json")
 
 
 class RequestIdMiddleware:
+    """Tags the request, its log records and its response with one id.
+
+    The id stays set until the response is finished (request_finished), so the
+    "Not Found" / "Internal Server Error" records Django writes after the middleware
+    chain carry it too.
+    """
+
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        token, value = request_id.begin(request.headers.get("X-Request-ID"))
+        _token, value = request_id.begin(request.headers.get("X-Request-ID"))
         request.request_id = value
-        try:
-            response = self.get_response(request)
-        finally:
-            request_id.end(token)
+        response = self.get_response(request)
         response["X-Request-ID"] = value
         return response
+
+
+def _forget_request_id(**_kwargs):
+    request_id.end()
+
+
+request_finished.connect(_forget_request_id, dispatch_uid="portal.request_id.end")
 
 
 def _needs_charset(content_type):

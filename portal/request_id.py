@@ -18,5 +18,10 @@ def begin(incoming=None):
     return _request_id.set(value), value
 
 
-def end(token):
-    _request_id.reset(token)
+def end(token=None):
+    """Forget the id. Called when the response is finished, not when the middleware
+    returns: Django logs a 4xx/5xx answer after the whole middleware chain is done."""
+    if token is None:
+        _request_id.set(None)
+    else:
+        _request_id.reset(token)
