@@ -54,5 +54,12 @@ messages: $(STAMP)
 	$(DEV_ENV) $(BIN)/python manage.py makemessages -l az -l en --no-location --no-obsolete -i ".venv/*" -i "staticfiles/*"
 	$(DEV_ENV) $(BIN)/python manage.py compilemessages -i .venv
 
+# The benchmark: 100,000 articles in a database of its own, gunicorn + wrk, both without
+# and with page caching; see README "Performance". Not run in CI.
+BENCH_DB ?= portal_bench
+BENCH_ARGS ?=
+bench: $(STAMP)
+	$(BIN)/python bench/run.py --db $(BENCH_DB) $(BENCH_ARGS)
+
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache node_modules screenshots

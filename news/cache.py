@@ -12,6 +12,10 @@ the next scheduled article falls due, and the first read after that moment bumps
 import contextlib
 import contextvars
 import logging
+import random
+import threading
+import time
+from collections import OrderedDict
 
 from django.core.cache import cache
 from django.utils import timezone
@@ -20,6 +24,12 @@ logger = logging.getLogger(__name__)
 VERSION_KEY = "content:version"
 NEXT_DUE_KEY = "content:next-due"
 FRAGMENT_TIMEOUT = 24 * 3600
+# Fragments are also kept in each process's memory. Safe because a key names its
+# content version, so an entry never changes; bounded so memory stays flat.
+LOCAL_MAX_ENTRIES = 1024
+LOCAL_TTL = 300
+_local = OrderedDict()
+_local_lock = threading.Lock()
 
 # Within a request the version is read once (one cache round trip per page, not one
 # per fragment); outside a request scope every call reads it afresh.
@@ -51,7 +61,7 @@ def _read_version():
     values = cache.get_many([VERSION_KEY, NEXT_DUE_KEY])
     version = values.get(VERSION_KEY)
     if version is None:
-        cache.add(VERSION_KEY, 1, timeout=None)
+        cache.add(VERSION_KEY, _fresh_version(), timeout=None)
         version = cache.get(VERSION_KEY) or 1
     due = values.get(NEXT_DUE_KEY)
     if due is None or due[0] != version:
@@ -64,6 +74,12 @@ def _read_version():
         version = cache.get(VERSION_KEY) or version
         cache.set(NEXT_DUE_KEY, (version, _next_due()), timeout=None)
     return version
+
+
+def _fresh_version():
+    """A random start, so a cleared or restarted cache never re-issues a version that a
+    process may still hold fragments for in memory."""
+    return random.randrange(1, 2**40)
 
 
 def content_version():
@@ -87,17 +103,57 @@ def bump_content_version():
     try:
         cache.incr(VERSION_KEY)
     except ValueError:
-        cache.add(VERSION_KEY, 2, timeout=None)
+        cache.add(VERSION_KEY, _fresh_version(), timeout=None)
     except Exception:
         logger.warning("cache unavailable while bumping the content version")
 
 
-def cached(name, build, timeout=FRAGMENT_TIMEOUT):
-    """`build()` memoised under `name` for the current content version."""
+def _local_get(key):
+    entry = _local.get(key)
+    if entry is None or entry[1] < time.monotonic():
+        return None
+    return entry[0]
+
+
+def _local_set(key, value, timeout):
+    with _local_lock:
+        _local[key] = (value, time.monotonic() + min(timeout, LOCAL_TTL))
+        while len(_local) > LOCAL_MAX_ENTRIES:
+            _local.popitem(last=False)
+
+
+def clear_local():
+    with _local_lock:
+        _local.clear()
+
+
+def cached_locally(name, build, ttl=None):
+    """Like `cached`, in this process's memory only: for small, many, cheap-to-build
+    fragments (one line per article) where a shared-cache round trip would cost more
+    than building."""
     version = content_version()
     if version is None:
         return build()
     key = f"fragment:{version}:{name}"
+    value = _local_get(key)
+    if value is None:
+        value = build()
+        _local_set(key, value, ttl or LOCAL_TTL)
+    return value
+
+
+def cached(name, build, timeout=FRAGMENT_TIMEOUT):
+    """`build()` memoised under `name` for the current content version.
+
+    Looked up in this process's memory first, then in the shared cache, then built.
+    """
+    version = content_version()
+    if version is None:
+        return build()
+    key = f"fragment:{version}:{name}"
+    value = _local_get(key)
+    if value is not None:
+        return value
     try:
         value = cache.get(key)
     except Exception:
@@ -108,4 +164,5 @@ def cached(name, build, timeout=FRAGMENT_TIMEOUT):
             cache.set(key, value, timeout)
         except Exception:
             logger.warning("cache unavailable while storing %s", name)
+    _local_set(key, value, timeout)
     return value

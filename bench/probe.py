@@ -1,0 +1,91 @@
+"""Pick the benchmark's URLs in the bench database and measure each one in-process.
+
+Run by bench/run.py with the same environment as the server (database, cache,
+page-cache settings). Prints JSON: for each page its path, status, body bytes and
+the SQL queries one warm request runs (Django's test client through all middleware,
+CaptureQueriesContext), so the table's query column is measured, not assumed.
+"""
+
+import json
+import os
+import sys
+from pathlib import Path
+from urllib.parse import quote
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.db import connection  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
+from django.urls import NoReverseMatch, reverse  # noqa: E402
+from django.utils.translation import override  # noqa: E402
+
+from news.models import Article, Category  # noqa: E402
+
+READER_UA = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 Chrome/120 Safari/537.36"
+SEARCH_QUERY = os.environ.get("BENCH_SEARCH_QUERY", "məcburi köçkün")
+DEEP_PAGE = int(os.environ.get("BENCH_DEEP_PAGE", "2000"))
+
+
+def pages():
+    category = Category.objects.order_by("order", "id").first()
+    article = (
+        Article.objects.published()
+        .filter(category=category, written_languages="az en")
+        .exclude(photo="")
+        .order_by("-published_at")
+        .first()
+    )
+    with override("az"):
+        listing = category.get_absolute_url()
+        found = {
+            "home": reverse("news:home"),
+            "listing p1": listing,
+            f"listing p{DEEP_PAGE}": f"{listing}?page={DEEP_PAGE}",
+            "article": article.get_absolute_url("az"),
+        }
+        for name, url_name, query in [
+            ("search", "news:search", f"?q={quote(SEARCH_QUERY)}"),
+            ("feed", "news:feed_rss", ""),
+        ]:
+            try:
+                found[name] = reverse(url_name) + query
+            except NoReverseMatch:
+                found[name] = None
+    found["livez"] = "/livez"
+    return found, article.pk
+
+
+def measure(path):
+    client = Client(HTTP_USER_AGENT=READER_UA)
+    client.get(path)
+    client.get(path)  # fragments and, with page caching on, the page itself are warm
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(path)
+    return {
+        "path": path,
+        "status": response.status_code,
+        "body_bytes": len(response.content),
+        "queries": len(queries),
+    }
+
+
+def main():
+    found, article_id = pages()
+    report = {"article_id": article_id, "pages": {}}
+    for name, path in found.items():
+        report["pages"][name] = measure(path) if path else None
+    # Many article URLs, for the memory run.
+    recent = Article.objects.published().order_by("-published_at")[:500]
+    report["article_paths"] = [item.get_absolute_url("az") for item in recent]
+    json.dump(report, sys.stdout, ensure_ascii=False)
+
+
+if __name__ == "__main__":
+    main()

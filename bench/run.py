@@ -1,0 +1,501 @@
+"""The benchmark: realistic data, production settings, a real HTTP load generator.
+
+    make bench                      # or: .venv/bin/python bench/run.py --db portal_bench
+
+1. Creates the database named by --db if missing, migrates it, fills it with
+   `manage.py bench_data` (100,000 articles; re-used when already there), collects
+   static files.
+2. For each mode (no page cache / page cache), starts gunicorn with production
+   settings (DEBUG off, 2 workers, 127.0.0.1), measures every page with wrk for
+   --duration seconds, and the queries per request in-process (bench/probe.py).
+3. The hot article: all load on one article with views written straight to the
+   database, then through the Redis buffer; a worker is killed mid-run and the
+   counts are checked against the answers wrk received.
+4. Worker memory: RSS of each worker before and after a --memory-seconds run over
+   hundreds of different pages.
+
+Prints one table per mode and writes everything to bench/results/<time>.json.
+"""
+
+import argparse
+import datetime
+import json
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON = sys.executable
+RESULTS = ROOT / "bench" / "results"
+READER_UA = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 Chrome/120 Safari/537.36"
+PG = {"host": "127.0.0.1", "port": 5432, "user": "postgres"}
+TARGETS = {
+    "article_no_cache": 0.20,
+    "listing_no_cache": 0.20,
+    "article_cached": 0.80,
+    "deep_page_latency": 1.5,
+    "search_p99_ms": 50,
+}
+
+
+def log(message):
+    sys.stderr.write(f"[bench] {message}\n")
+    sys.stderr.flush()
+
+
+def parse_args():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--db", default="portal_bench")
+    parser.add_argument("--articles", type=int, default=100_000)
+    parser.add_argument("--duration", type=int, default=10, help="seconds of load per page")
+    parser.add_argument("--connections", type=int, default=4)
+    parser.add_argument("--threads", type=int, default=1)
+    parser.add_argument("--port", type=int, default=8100)
+    parser.add_argument("--redis-db", type=int, default=7)
+    parser.add_argument("--memory-seconds", type=int, default=60)
+    parser.add_argument("--skip-hot", action="store_true")
+    parser.add_argument("--skip-memory", action="store_true")
+    return parser.parse_args()
+
+
+# Database and environment ------------------------------------------------------
+
+
+def ensure_database(name):
+    import psycopg2
+
+    connection = psycopg2.connect(dbname="postgres", **PG)
+    connection.autocommit = True
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
+        if cursor.fetchone() is None:
+            log(f"creating database {name}")
+            cursor.execute(f'CREATE DATABASE "{name}"')
+    connection.close()
+
+
+def db_query(name, sql, params=()):
+    import psycopg2
+
+    connection = psycopg2.connect(dbname=name, **PG)
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return cursor.fetchone()
+    finally:
+        connection.close()
+
+
+def base_env(args):
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in {"DEBUG", "REDIS_URL", "PAGE_CACHE_SECONDS", "VIEW_BUFFER_URL"}
+    }
+    env.update(
+        DATABASE_URL=f"postgres://postgres@{PG['host']}:{PG['port']}/{args.db}",
+        SECRET_KEY="bench-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz",
+        ALLOWED_HOSTS="127.0.0.1,localhost,testserver",
+        HTTPS="0",
+        LOG_LEVEL="WARNING",
+        DJANGO_SETTINGS_MODULE="portal.settings",
+        CACHE_KEY_PREFIX="bench",
+    )
+    return env
+
+
+def manage(env, *command):
+    subprocess.run([PYTHON, "manage.py", *command], cwd=ROOT, env=env, check=True)
+
+
+def redis_flush(db):
+    subprocess.run(
+        ["redis-cli", "-h", "127.0.0.1", "-n", str(db), "FLUSHDB"],
+        check=True,
+        capture_output=True,
+    )
+
+
+def mode_env(env, args, *, page_cache, buffer=True):
+    env = dict(env)
+    env["REDIS_URL"] = f"redis://127.0.0.1:6379/{args.redis_db}"
+    env["PAGE_CACHE_SECONDS"] = "300" if page_cache else "0"
+    env["VIEW_BUFFER_URL"] = env["REDIS_URL"] if buffer else ""
+    return env
+
+
+# The server --------------------------------------------------------------------
+
+
+class Server:
+    """gunicorn with the project's gunicorn.conf.py, 2 workers, on 127.0.0.1:port."""
+
+    def __init__(self, env, port):
+        self.env = dict(env, WEB_CONCURRENCY="2", GUNICORN_BIND=f"127.0.0.1:{port}")
+        # No recycling during a run: the memory check must see the same workers.
+        self.env["GUNICORN_MAX_REQUESTS"] = "0"
+        self.port = port
+        self.process = None
+
+    def __enter__(self):
+        RESULTS.mkdir(parents=True, exist_ok=True)
+        self.errors = open(RESULTS / "gunicorn-error.log", "a")
+        self.process = subprocess.Popen(
+            [
+                str(ROOT / ".venv" / "bin" / "gunicorn"),
+                "-c",
+                "gunicorn.conf.py",
+                "--access-logfile",
+                "/dev/null",
+                "--error-logfile",
+                "-",
+            ],
+            cwd=ROOT,
+            env=self.env,
+            stdout=self.errors,
+            stderr=subprocess.STDOUT,
+        )
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            if len(self.workers()) == 2 and fetch(self.url("/livez"))[0] == 200:
+                return self
+            time.sleep(0.2)
+        raise RuntimeError("gunicorn did not start; see bench/results/gunicorn-error.log")
+
+    def __exit__(self, *exc):
+        self.process.send_signal(signal.SIGTERM)
+        try:
+            self.process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+        self.errors.close()
+
+    def url(self, path):
+        return f"http://127.0.0.1:{self.port}{path}"
+
+    def workers(self):
+        try:
+            text = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children").read_text()
+        except OSError:
+            return []
+        return [int(pid) for pid in text.split()]
+
+    def worker_rss_kb(self):
+        sizes = {}
+        for pid in self.workers():
+            for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    sizes[pid] = int(line.split()[1])
+        return sizes
+
+
+def fetch(url):
+    request = urllib.request.Request(url, headers={"User-Agent": READER_UA})
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return response.status, response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, b""
+    except OSError:
+        return 0, b""
+
+
+def wrk(args, url, duration, paths=None):
+    env = dict(os.environ)
+    if paths:
+        env["BENCH_PATHS"] = paths
+    output = subprocess.run(
+        [
+            "wrk",
+            f"-t{args.threads}",
+            f"-c{args.connections}",
+            f"-d{duration}s",
+            "--timeout",
+            "10s",
+            "-H",
+            f"User-Agent: {READER_UA}",
+            "-s",
+            str(ROOT / "bench" / "status.lua"),
+            url,
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=True,
+    ).stdout
+    line = next(line for line in output.splitlines() if line.startswith("BENCH "))
+    data = json.loads(line[len("BENCH ") :])
+    seconds = data["duration_us"] / 1e6
+    return {
+        "rps": data["requests"] / seconds,
+        "p50_ms": data["p50_us"] / 1000,
+        "p99_ms": data["p99_us"] / 1000,
+        "bytes": data["bytes"] / max(data["requests"], 1),
+        "ok": data["ok"],
+        "bad": data["bad"],
+        "last_bad_status": data["last_bad"],
+        "socket_errors": data["socket_errors"],
+    }
+
+
+# The runs ----------------------------------------------------------------------
+
+
+def probe(env):
+    output = subprocess.run(
+        [PYTHON, str(ROOT / "bench" / "probe.py")],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    return json.loads(output)
+
+
+def run_pages(args, env, port, label):
+    log(f"{label}: probing pages")
+    found = probe(env)
+    rows = {}
+    with Server(env, port) as server:
+        for name, page in found["pages"].items():
+            if page is None:
+                log(f"{label}: {name} does not exist yet, skipped")
+                continue
+            if page["status"] != 200:
+                raise RuntimeError(f"{name} {page['path']} answered {page['status']}")
+            for _ in range(3):
+                fetch(server.url(page["path"]))
+            log(f"{label}: {name} {page['path']} for {args.duration}s")
+            result = wrk(args, server.url(page["path"]), args.duration)
+            if result["bad"] or not result["ok"]:
+                raise RuntimeError(f"{name}: {result['bad']} non-2xx answers ({result})")
+            rows[name] = {**page, **result}
+    floor = rows["livez"]["rps"]
+    for row in rows.values():
+        row["ratio"] = row["rps"] / floor
+    return {"pages": rows, "probe": found}
+
+
+def view_count(args, article_id):
+    return db_query(args.db, "SELECT view_count FROM news_article WHERE id = %s", [article_id])[0]
+
+
+def kill_a_worker(server, delay, killed):
+    time.sleep(delay)
+    victim = server.workers()[0]
+    os.kill(victim, signal.SIGKILL)
+    killed.append(victim)
+
+
+def run_hot_article(args, envs, article, port):
+    """All load on one article: views straight to the row, then through the buffer."""
+    env_direct, env_buffered = envs
+    article_path, article_id = article
+    results = {}
+    for label, env, kill in [
+        ("direct database writes", env_direct, False),
+        ("Redis buffer", env_buffered, False),
+        ("Redis buffer, a worker killed mid-run", env_buffered, True),
+    ]:
+        redis_flush(args.redis_db)
+        with Server(env, port) as server:
+            fetch(server.url(article_path))
+            manage(env, "flush_views")
+            before = view_count(args, article_id)
+            killed = []
+            if kill:
+                threading.Thread(
+                    target=kill_a_worker, args=(server, args.duration / 2, killed), daemon=True
+                ).start()
+            log(f"hot article: {label}")
+            result = wrk(args, server.url(article_path), args.duration)
+        manage(env, "flush_views", "--orphans-now")
+        after = view_count(args, article_id)
+        result["views_counted"] = after - before
+        result["killed_worker"] = killed[0] if killed else None
+        # wrk stops with up to --connections requests in flight: the server counted
+        # those views but wrk never read the answers.
+        result["counted_minus_answered"] = result["views_counted"] - result["ok"]
+        results[label] = result
+        port += 1
+    return results
+
+
+def run_memory(args, env, paths, port):
+    with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False) as handle:
+        handle.write("\n".join(paths))
+        paths_file = handle.name
+    with Server(env, port) as server:
+        log("memory: warming up")
+        wrk(args, server.url("/"), 10, paths=paths_file)
+        before = server.worker_rss_kb()
+        log(f"memory: {args.memory_seconds}s over {len(paths)} pages")
+        load = wrk(args, server.url("/"), args.memory_seconds, paths=paths_file)
+        after = server.worker_rss_kb()
+    os.unlink(paths_file)
+    return {
+        "requests": load["ok"],
+        "bad": load["bad"],
+        "rss_kb_before": before,
+        "rss_kb_after": after,
+        "growth_kb": {pid: after.get(pid, 0) - size for pid, size in before.items()},
+    }
+
+
+# Report ------------------------------------------------------------------------
+
+
+def table(title, rows):
+    lines = [
+        f"\n{title}",
+        f"{'page':<18} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'bytes':>8} "
+        f"{'SQL':>4} {'vs floor':>9}",
+    ]
+    for name, row in rows.items():
+        lines.append(
+            f"{name:<18} {row['rps']:>8.0f} {row['p50_ms']:>8.2f} {row['p99_ms']:>8.2f} "
+            f"{row['bytes']:>8.0f} {row['queries']:>4} {row['ratio']:>8.0%}"
+        )
+    return "\n".join(lines)
+
+
+def verdicts(report):
+    plain = report["modes"]["no page cache"]["pages"]
+    cached = report["modes"]["page cache"]["pages"]
+    deep = next(name for name in plain if name.startswith("listing p") and name != "listing p1")
+    checks = [
+        (
+            "article without page cache >= 20% of floor",
+            plain["article"]["ratio"] >= TARGETS["article_no_cache"],
+            f"{plain['article']['ratio']:.0%}",
+        ),
+        (
+            "listing without page cache >= 20% of floor",
+            plain["listing p1"]["ratio"] >= TARGETS["listing_no_cache"],
+            f"{plain['listing p1']['ratio']:.0%}",
+        ),
+        (
+            "cached article >= 80% of floor",
+            cached["article"]["ratio"] >= TARGETS["article_cached"],
+            f"{cached['article']['ratio']:.0%}",
+        ),
+        (
+            f"{deep} p50 within 1.5x of page 1 (no page cache)",
+            plain[deep]["p50_ms"] <= TARGETS["deep_page_latency"] * plain["listing p1"]["p50_ms"],
+            f"{plain[deep]['p50_ms'] / plain['listing p1']['p50_ms']:.2f}x",
+        ),
+        (
+            f"{deep} p99 within 1.5x of page 1 (no page cache)",
+            plain[deep]["p99_ms"] <= TARGETS["deep_page_latency"] * plain["listing p1"]["p99_ms"],
+            f"{plain[deep]['p99_ms'] / plain['listing p1']['p99_ms']:.2f}x",
+        ),
+        (
+            "article <= 5 queries, listing <= 4",
+            plain["article"]["queries"] <= 5 and plain["listing p1"]["queries"] <= 4,
+            f"{plain['article']['queries']} / {plain['listing p1']['queries']}",
+        ),
+    ]
+    if "search" in plain:
+        checks.append(
+            (
+                "search p99 < 50 ms (no page cache)",
+                plain["search"]["p99_ms"] < TARGETS["search_p99_ms"],
+                f"{plain['search']['p99_ms']:.1f} ms",
+            )
+        )
+    if report.get("memory"):
+        growth = max(report["memory"]["growth_kb"].values())
+        checks.append(
+            ("worker memory flat over the run (< 5 MB growth)", growth < 5120, f"{growth} kB")
+        )
+    return [{"target": name, "met": bool(met), "value": value} for name, met, value in checks]
+
+
+def main():
+    args = parse_args()
+    started = datetime.datetime.now(datetime.UTC)
+    env = base_env(args)
+    ensure_database(args.db)
+    log("migrating")
+    manage(env, "migrate", "--noinput", "-v0")
+    manage(env, "bench_data", "--articles", str(args.articles))
+    manage(env, "collectstatic", "--noinput", "-v0")
+    report = {
+        "started": started.isoformat(),
+        "machine": {"cpus": os.cpu_count(), "platform": sys.platform},
+        "settings": {
+            "database": args.db,
+            "articles": args.articles,
+            "duration_s": args.duration,
+            "wrk_threads": args.threads,
+            "wrk_connections": args.connections,
+            "gunicorn_workers": 2,
+        },
+        "modes": {},
+    }
+    port = args.port
+    for label, page_cache in [("no page cache", False), ("page cache", True)]:
+        redis_flush(args.redis_db)
+        menv = mode_env(env, args, page_cache=page_cache)
+        report["modes"][label] = run_pages(args, menv, port, label)
+        port += 1
+    probe_data = report["modes"]["no page cache"]["probe"]
+    article_path = probe_data["pages"]["article"]["path"]
+    if not args.skip_hot:
+        report["hot_article"] = run_hot_article(
+            args,
+            (
+                mode_env(env, args, page_cache=False, buffer=False),
+                mode_env(env, args, page_cache=False),
+            ),
+            (article_path, probe_data["article_id"]),
+            port,
+        )
+        port += 3
+    if not args.skip_memory:
+        redis_flush(args.redis_db)
+        report["memory"] = run_memory(
+            args, mode_env(env, args, page_cache=False), probe_data["article_paths"], port
+        )
+    report["targets"] = verdicts(report)
+    for label, mode in report["modes"].items():
+        title = (
+            f"{label} ({args.articles:,} articles, wrk -t{args.threads} "
+            f"-c{args.connections}, {args.duration}s per page)"
+        )
+        print(table(title, mode["pages"]))
+    if report.get("hot_article"):
+        print("\nhot article (all load on one article)")
+        for label, row in report["hot_article"].items():
+            print(
+                f"  {label:<40} {row['rps']:>7.0f} req/s  p99 {row['p99_ms']:>6.1f} ms  "
+                f"answered {row['ok']}, counted {row['views_counted']} "
+                f"({row['counted_minus_answered']:+d})"
+            )
+    if report.get("memory"):
+        memory = report["memory"]
+        print(f"\nworker memory over {args.memory_seconds}s ({memory['requests']} requests):")
+        for pid, size in memory["rss_kb_before"].items():
+            print(f"  worker {pid}: {size} kB -> {memory['rss_kb_after'].get(pid)} kB")
+    print("\ntargets")
+    for check in report["targets"]:
+        print(f"  [{'met' if check['met'] else 'MISSED'}] {check['target']}: {check['value']}")
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    for mode in report["modes"].values():
+        mode["probe"].pop("article_paths", None)
+    path = RESULTS / f"{started:%Y%m%d-%H%M%S}.json"
+    text = json.dumps(report, indent=2, ensure_ascii=False)
+    path.write_text(text)
+    (RESULTS / "latest.json").write_text(text)
+    print(f"\nJSON: {path.relative_to(ROOT)}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,52 @@
+-- wrk script for the benchmark: counts 2xx and other answers across all threads,
+-- prints exact latency percentiles, and (with BENCH_PATHS=file) spreads requests over
+-- the paths listed in that file instead of hitting one URL.
+local threads = {}
+
+function setup(thread)
+  table.insert(threads, thread)
+end
+
+function init(args)
+  ok = 0
+  bad = 0
+  last_bad = 0
+end
+
+local paths_file = os.getenv("BENCH_PATHS")
+if paths_file then
+  local paths = {}
+  for line in io.lines(paths_file) do
+    if #line > 0 then table.insert(paths, line) end
+  end
+  local index = 0
+  function request()
+    index = index + 1
+    return wrk.format(nil, paths[(index % #paths) + 1])
+  end
+end
+
+function response(status, headers, body)
+  if status >= 200 and status < 300 then
+    ok = ok + 1
+  else
+    bad = bad + 1
+    last_bad = status
+  end
+end
+
+function done(summary, latency, requests)
+  local total_ok, total_bad, last = 0, 0, 0
+  for _, thread in ipairs(threads) do
+    total_ok = total_ok + thread:get("ok")
+    total_bad = total_bad + thread:get("bad")
+    if thread:get("last_bad") ~= 0 then last = thread:get("last_bad") end
+  end
+  local errors = summary.errors
+  io.write(string.format(
+    "BENCH {\"ok\": %d, \"bad\": %d, \"last_bad\": %d, \"requests\": %d, \"bytes\": %d, " ..
+    "\"duration_us\": %d, \"p50_us\": %d, \"p99_us\": %d, \"socket_errors\": %d}\n",
+    total_ok, total_bad, last, summary.requests, summary.bytes, summary.duration,
+    latency:percentile(50), latency:percentile(99),
+    errors.connect + errors.read + errors.write + errors.timeout))
+end
