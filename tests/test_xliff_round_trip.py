@@ -158,3 +158,16 @@ def test_the_board_exports_its_selection(client, translator, article):
     page = client.get("/admin/translations/").content.decode()
     assert f'value="article:{article.pk}"' in page
     assert 'id="export-form"' in page
+
+
+def test_an_empty_selection_returns_to_the_board_with_a_message(client, translator):
+    response = client.get("/admin/translations/export/?language=en", follow=True)
+    assert response.redirect_chain[-1][0] == "/admin/translations/?language=en"
+    assert "Choose at least one object" in response.content.decode()
+
+
+def test_exporting_into_a_language_the_translator_does_not_translate_is_refused(
+    client, translator, article
+):
+    response = client.get(f"/admin/translations/export/?items=article:{article.pk}&language=az")
+    assert response.status_code == 403

@@ -9,7 +9,7 @@ from csp.decorators import csp_update
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse, HttpResponseBadRequest
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -221,11 +221,15 @@ def export(request):
     if language not in access.target_languages(request.user):
         raise PermissionDenied
     objects = xliff.objects_for_export(request.GET.getlist("items"), language)
-    if not objects:
-        return HttpResponseBadRequest(_("Choose at least one object that needs this language."))
     source_languages = {obj.source_language for _kind, obj, _photos in objects}
-    if len(source_languages) > 1:
-        return HttpResponseBadRequest(_("Choose objects written in one original language."))
+    if len(source_languages) != 1:
+        messages.error(
+            request,
+            _("Choose objects written in one original language.")
+            if objects
+            else _("Choose at least one object that needs this language."),
+        )
+        return redirect(f"{reverse('translators:board')}?language={language}")
     data = xliff.export(objects, source_languages.pop(), language)
     response = HttpResponse(data, content_type=xliff.CONTENT_TYPE)
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
