@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/postgres
 DEV_ENV := DEBUG=1
 
-.PHONY: run test screenshots node_modules lint format check messages bench backup restore clean
+.PHONY: run test screenshots node_modules lint format check messages bench backup restore two-servers clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is needed ($(PYTHON) not found)"; exit 1; }
@@ -60,6 +60,21 @@ BENCH_DB ?= portal_bench
 BENCH_ARGS ?=
 bench: $(STAMP)
 	$(BIN)/python bench/run.py --db $(BENCH_DB) $(BENCH_ARGS)
+
+# Backups (README "Security and operations"): pg_dump of DATABASE_URL plus a tarball of
+# MEDIA_ROOT into $(BACKUP_DIR)/<UTC time>/; restore one into an EMPTY database and folder.
+BACKUP_DIR ?= backups
+backup:
+	scripts/backup.sh $(BACKUP_DIR)
+
+restore:
+	@test -n "$(BACKUP)" || { echo "usage: make restore BACKUP=$(BACKUP_DIR)/<folder>"; exit 2; }
+	scripts/restore.sh $(BACKUP)
+
+# Two gunicorn servers on one PostgreSQL and one Redis: publish on one, read on the other,
+# count concurrent views over both (ports 8200-8201, Redis database 8).
+two-servers: $(STAMP)
+	$(BIN)/python scripts/two_servers.py
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache node_modules screenshots
