@@ -38,3 +38,12 @@ def in_english(client):
     """Admin pages answer in the browser's language; these tests read English messages."""
     client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
     return client
+
+
+def post_translation(client, url, data):
+    """POST the editor form as a browser would: with the original's fingerprint it showed."""
+    from bs4 import BeautifulSoup
+
+    page = BeautifulSoup(client.get(url).content, "html.parser")
+    shown = page.select_one('input[name="sources"]')
+    return client.post(url, {"sources": shown["value"] if shown else "", **data})

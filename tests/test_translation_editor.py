@@ -5,7 +5,12 @@ from bs4 import BeautifulSoup
 
 from news.models import Article
 from tests.factories import ArticleFactory, azerbaijani_only
-from tests.factories_translators import in_english, make_photo, make_translator
+from tests.factories_translators import (
+    in_english,
+    make_photo,
+    make_translator,
+    post_translation,
+)
 from translators import state
 from translators.registry import ARTICLE
 
@@ -63,7 +68,8 @@ def test_the_editor_uses_the_editors_rich_text_widget_with_a_csp_nonce(translato
 def test_saving_fills_the_target_sanitises_and_fingerprints(translator_client):
     article = azerbaijani_only()
     photo = make_photo(article, alt_az="Şəkil")
-    response = translator_client.post(
+    response = post_translation(
+        translator_client,
         url(article),
         {
             "title": "Headline",
@@ -95,7 +101,8 @@ def test_outdated_fields_show_what_changed_and_can_be_confirmed(translator_clien
     assert page.select_one('input[name="confirm-body"]')
     assert not page.select_one('input[name="confirm-title"]')
 
-    translator_client.post(
+    post_translation(
+        translator_client,
         url(article),
         {"title": article.title_en, "body": article.body_en, "confirm-body": "on", "_save": "1"},
     )
@@ -108,8 +115,10 @@ def test_saving_without_confirming_keeps_an_unchanged_field_outdated(translator_
     article.title_az = "Yeni başlıq"
     article.body_az = "<p>Yeni mətn.</p>"
     article.save()
-    translator_client.post(
-        url(article), {"title": "New headline", "body": article.body_en, "_save": "1"}
+    post_translation(
+        translator_client,
+        url(article),
+        {"title": "New headline", "body": article.body_en, "_save": "1"},
     )
     article = Article.objects.get(pk=article.pk)
     assert state.field_states(article, ARTICLE, "en", "az") == {
@@ -122,23 +131,25 @@ def test_save_and_next_goes_to_the_next_missing_article(translator_client):
     older_missing = azerbaijani_only()
     ArticleFactory()  # complete: skipped
     current = azerbaijani_only()
-    response = translator_client.post(
-        url(current), {"title": "Done", "body": "<p>Done.</p>", "_next": "1"}
+    response = post_translation(
+        translator_client, url(current), {"title": "Done", "body": "<p>Done.</p>", "_next": "1"}
     )
     assert response["Location"] == url(older_missing)
 
 
 def test_save_and_next_with_an_empty_queue_returns_to_the_board(translator_client):
     current = azerbaijani_only()
-    response = translator_client.post(
-        url(current), {"title": "Done", "body": "<p>Done.</p>", "_next": "1"}
+    response = post_translation(
+        translator_client, url(current), {"title": "Done", "body": "<p>Done.</p>", "_next": "1"}
     )
     assert response["Location"].startswith("/admin/translations/?language=en")
 
 
 def test_a_too_long_title_is_a_form_error_not_a_crash(translator_client):
     article = azerbaijani_only()
-    response = translator_client.post(url(article), {"title": "x" * 301, "body": "", "_save": "1"})
+    response = post_translation(
+        translator_client, url(article), {"title": "x" * 301, "body": "", "_save": "1"}
+    )
     assert response.status_code == 200
     assert "errorlist" in response.content.decode()
     assert Article.objects.get(pk=article.pk).title_en == ""
@@ -150,7 +161,8 @@ def test_other_content_kinds_have_an_editor_too(translator_client):
     SiteSettings.objects.create(quote_text_az="Sitat", quote_attribution_az="Müəllif")
     page = StaticPage.objects.create(title_az="Haqqımızda", body_az="<p>Mətn.</p>")
     assert translator_client.get("/admin/translations/settings/1/en/").status_code == 200
-    response = translator_client.post(
+    response = post_translation(
+        translator_client,
         f"/admin/translations/page/{page.pk}/en/",
         {"title": "About us", "body": "<p>Text.</p>", "slug": "", "_save": "1"},
     )
@@ -169,3 +181,26 @@ def test_the_word_diff_escapes_text_and_separates_paragraphs():
 
     html = str(word_diff("<p>Bir.</p><p>İki</p>", "<p>Bir.</p><p>İki &lt;script&gt;</p>"))
     assert html == "Bir. İki <ins>&lt;script&gt;</ins>"
+
+
+def test_a_change_to_the_original_while_translating_is_caught(translator_client):
+    from bs4 import BeautifulSoup as Soup
+
+    article = azerbaijani_only(title_az="Köhnə başlıq")
+    page = Soup(translator_client.get(url(article)).content, "html.parser")
+    shown = page.select_one('input[name="sources"]')["value"]
+    # An editor changes the original in the meantime.
+    article.title_az = "Yeni başlıq"
+    article.save()
+    data = {"sources": shown, "title": "Old headline", "body": "<p>Text.</p>", "_save": "1"}
+    response = translator_client.post(url(article), data)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "The original was changed while you were translating" in html
+    assert "Yeni başlıq" in html
+    assert "Old headline" in html  # the translator's text is kept
+    assert Article.objects.get(pk=article.pk).title_en == ""
+    # Saving again from the refreshed page works.
+    refreshed = Soup(html, "html.parser").select_one('input[name="sources"]')["value"]
+    response = translator_client.post(url(article), {**data, "sources": refreshed})
+    assert response.status_code == 302

@@ -5,7 +5,7 @@ from django.contrib.auth.models import User
 
 from news.models import Article
 from tests.factories import ArticleFactory, CategoryFactory, azerbaijani_only
-from tests.factories_translators import PASSWORD, in_english, make_translator
+from tests.factories_translators import PASSWORD, in_english, make_translator, post_translation
 from translators.models import TranslatorProfile
 
 pytestmark = pytest.mark.django_db
@@ -88,7 +88,8 @@ def test_a_translator_cannot_delete(translator_client, draft):
 
 
 def test_the_workspace_writes_only_target_fields(translator_client, draft):
-    response = translator_client.post(
+    response = post_translation(
+        translator_client,
         edit_url(draft),
         {
             "title": "Draft",
@@ -142,8 +143,10 @@ def test_a_translator_without_a_profile_translates_into_english(client):
 
 def test_a_translator_cannot_rename_categories_outside_their_language(translator_client):
     category = CategoryFactory(name_az="Tədbirlər")
-    response = translator_client.post(
-        f"/admin/translations/category/{category.pk}/en/", {"name": "Events", "name_az": "X"}
+    response = post_translation(
+        translator_client,
+        f"/admin/translations/category/{category.pk}/en/",
+        {"name": "Events", "name_az": "X"},
     )
     assert response.status_code == 302
     category.refresh_from_db()

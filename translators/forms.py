@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from news.forms import body_form_field
 from news.models import Category
 from translators import state
+from translators.fingerprints import fingerprint
 from translators.registry import BOARD_KINDS, PHOTO
 
 LANGUAGE_CHOICES = settings.LANGUAGES
@@ -61,12 +62,17 @@ class TranslationForm(forms.Form):
     """Target-language fields of one object (and its photos), nothing else.
 
     Field names are "<field>" and "photo-<pk>-<field>"; every outdated field also has a
-    "still correct" box named "confirm-<name>".
+    "still correct" box named "confirm-<name>". A hidden fingerprint of the original as
+    shown catches an editor changing it while the translator works: such a save is
+    refused and the page shows the new original (the translator's text is kept).
     """
+
+    sources = forms.CharField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, kind, obj, photos, language, source_language, outdated, **kwargs):
         super().__init__(*args, **kwargs)
         self.kind, self.obj, self.photos, self.language = kind, obj, photos, language
+        self.source_language = source_language
         self.entries = []  # (name, owner kind, owner, field name)
         for name in kind.editable:
             if name in kind.fields and state.is_blank_source(obj, name, source_language):
@@ -85,6 +91,7 @@ class TranslationForm(forms.Form):
                     source_language=source_language,
                     outdated=outdated,
                 )
+        self.initial["sources"] = self.sources_fingerprint()
 
     def _add(self, form_name, kind, owner, name, *, source_language, outdated):
         self.fields[form_name] = _text_field(
@@ -100,6 +107,29 @@ class TranslationForm(forms.Form):
                 label=_("Still correct"), required=False
             )
         self.entries.append((form_name, kind, owner, name))
+
+    def sources_fingerprint(self):
+        texts = [
+            state.text(owner, name, self.source_language)
+            for _form_name, _kind, owner, name in self.entries
+        ]
+        return fingerprint("\x1f".join(texts))
+
+    def clean(self):
+        cleaned = super().clean()
+        current = self.sources_fingerprint()
+        if cleaned.get("sources") != current:
+            # The next submit compares with the original now on screen.
+            self.data = self.data.copy()
+            self.data["sources"] = current
+            raise forms.ValidationError(
+                _(
+                    "The original was changed while you were translating. Check it against "
+                    "your translation (your text is kept below) and save again."
+                ),
+                code="source_changed",
+            )
+        return cleaned
 
     def values_for(self, owner):
         """({field: value}, {confirmed fields}) for one owner (the object or a photo)."""
