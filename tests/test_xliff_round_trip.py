@@ -171,3 +171,28 @@ def test_exporting_into_a_language_the_translator_does_not_translate_is_refused(
 ):
     response = client.get(f"/admin/translations/export/?items=article:{article.pk}&language=az")
     assert response.status_code == 403
+
+
+def test_categories_pages_and_the_quote_banner_travel_too(client, translator):
+    from news.models import Category
+    from portal.models import SiteSettings, StaticPage
+
+    category = Category.objects.create(name_az="Tədbirlər", name_en="")
+    page = StaticPage.objects.create(title_az="Haqqımızda", body_az="<p>Komitə.</p>")
+    SiteSettings.objects.create(quote_text_az="Sitat mətni", quote_attribution_az="Müəllif")
+    root = export(client, f"category:{category.pk}", f"page:{page.pk}", "settings:1")
+    translate(root, f"category.{category.pk}.name", "Events")
+    translate(root, f"page.{page.pk}.title", "About us")
+    translate(root, f"page.{page.pk}.body", "<p>The Committee.</p>")
+    translate(root, "settings.1.quote_text", "The quote")
+    assert upload(client, root).status_code == 302
+    category.refresh_from_db()
+    page.refresh_from_db()
+    assert category.name_en == "Events"
+    assert (page.title_en, page.body_en, page.slug_en) == (
+        "About us",
+        "<p>The Committee.</p>",
+        "about-us",
+    )
+    assert SiteSettings.load().quote_text_en == "The quote"
+    assert "The quote" in client.get("/en/").content.decode()
