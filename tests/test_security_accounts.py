@@ -55,6 +55,8 @@ def test_the_lockout_page_says_so_in_both_languages(client, editor):
     assert response.status_code == 429
     text = response.content.decode()
     assert "Sign-in is locked" in text
+    assert "Giriş bağlanıb" in text
+    assert "5 dəfə uğursuz giriş" in text
     assert "Try again in an hour" in text
     assert 'lang="en"' in text
     assert "<h1>" in text
