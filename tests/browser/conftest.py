@@ -6,6 +6,7 @@ the test. Without /usr/bin/chromium the browser tests are left out with one plai
 except in CI (CI=true), where a missing browser is an error.
 """
 
+import io
 import os
 import re
 import shutil
@@ -49,6 +50,9 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if BROWSER_DIR in Path(str(item.path)).parents:
             item.add_marker(pytest.mark.browser)
+            if item.get_closest_marker("django_db") is None:
+                # Makes pytest-django create the test database for these tests too.
+                item.add_marker(pytest.mark.django_db)
             browser_items.append(item)
     if not browser_items or chromium_available():
         return
@@ -147,12 +151,9 @@ def watch(page):
     return problems
 
 
-def open_page(browser, live_server, *, viewport=DESKTOP, **context_options):
+def open_page(browser, base_url, *, viewport=DESKTOP, **context_options):
     context = browser.new_context(
-        viewport=viewport,
-        base_url=live_server.url,
-        locale="az-AZ",
-        **context_options,
+        viewport=viewport, base_url=base_url, locale="az-AZ", **context_options
     )
     context.set_default_timeout(10_000)
     page = context.new_page()
@@ -161,30 +162,34 @@ def open_page(browser, live_server, *, viewport=DESKTOP, **context_options):
 
 
 @pytest.fixture
-def page(browser, live_server):
+def base_url(demo_site):
+    """Where pages are opened: the demo site, unless a module overrides this fixture."""
+    return demo_site.url
+
+
+@pytest.fixture
+def page(browser, base_url):
     """A desktop-sized page whose console errors and CSP violations fail the test."""
-    context, page = open_page(browser, live_server)
+    context, page = open_page(browser, base_url)
     yield page
     context.close()
 
 
 @pytest.fixture
-def phone_page(browser, live_server):
+def phone_page(browser, base_url):
     """A 375 px wide phone screen, touch and all."""
-    context, page = open_page(
-        browser, live_server, viewport=PHONE, is_mobile=True, has_touch=True, device_scale_factor=2
-    )
+    context, page = open_page(browser, base_url, viewport=PHONE, is_mobile=True, has_touch=True)
     yield page
     context.close()
 
 
 @pytest.fixture
-def open_browser_page(browser, live_server):
+def open_browser_page(browser, base_url):
     """Open more pages with their own context options; all are watched and closed."""
     contexts = []
 
     def opener(**options):
-        context, page = open_page(browser, live_server, **options)
+        context, page = open_page(browser, base_url, **options)
         contexts.append(context)
         return page
 
@@ -209,17 +214,32 @@ def pytest_runtest_call(item):
 # --- the site -----------------------------------------------------------------------------
 
 
-@pytest.fixture
-def media_root(settings, tmp_path_factory):
-    """Uploaded files go to a fresh folder (the live server serves MEDIA_ROOT as it is)."""
-    root = tmp_path_factory.mktemp("media")
-    settings.MEDIA_ROOT = root
-    yield root
-    shutil.rmtree(root, ignore_errors=True)
+@pytest.fixture(scope="module")
+def demo_site(django_db_setup, django_db_blocker, tmp_path_factory):
+    """A live server over the demo content, loaded once per test module.
 
+    pytest-django's own live_server empties the database after every test (it is a
+    transactional test), and loading the demo with its photos takes seconds; readers'
+    pages only read, so one module shares one load. The data is committed for the
+    server's thread to see, and removed when the module ends, with what the migrations
+    put there restored when the run keeps a copy of it.
+    """
+    from django.db import connection
+    from django.test.utils import override_settings
+    from pytest_django.live_server_helper import LiveServer
 
-@pytest.fixture
-def demo(live_server, media_root):
-    """The demo content, committed so the live server's thread sees it."""
-    call_command("load_demo", verbosity=0)
-    return live_server
+    media = tmp_path_factory.mktemp("media")
+    with django_db_blocker.unblock(), override_settings(MEDIA_ROOT=media):
+        # The flush below empties the database: never anything but a test database.
+        assert connection.settings_dict["NAME"].startswith("test_"), connection.settings_dict
+        server = LiveServer("localhost")
+        try:
+            call_command("load_demo", verbosity=0, stdout=io.StringIO())
+            yield server
+        finally:
+            server.stop()
+            call_command("flush", verbosity=0, interactive=False)
+            serialized = getattr(connection, "_test_serialized_contents", None)
+            if serialized:
+                connection.creation.deserialize_db_from_string(serialized)
+    shutil.rmtree(media, ignore_errors=True)

@@ -7,7 +7,7 @@ INLINE_SCRIPT = """() => {
 }"""
 
 
-def test_an_inline_script_is_blocked_and_reported_as_a_csp_violation(demo, page):
+def test_an_inline_script_is_blocked_and_reported_as_a_csp_violation(page):
     page.goto("/en/")
     page.evaluate(INLINE_SCRIPT)
     page.wait_for_function("() => true")
@@ -20,7 +20,7 @@ def test_an_inline_script_is_blocked_and_reported_as_a_csp_violation(demo, page)
     page.problems.console_errors.clear()
 
 
-def test_an_uncaught_exception_is_reported(demo, page):
+def test_an_uncaught_exception_is_reported(page):
     page.goto("/az/")
     page.evaluate("() => setTimeout(() => { throw new Error('boom'); })")
     page.wait_for_timeout(100)
