@@ -88,7 +88,11 @@ def test_saving_fills_the_target_sanitises_and_fingerprints(translator_client):
     assert article.is_written_in("en")
     photo.refresh_from_db()
     assert photo.alt_en == "Photo"
-    assert state.stored_summary(article)["en"] == {"missing": [], "outdated": []}
+    assert state.stored_summary(article)["en"] == {
+        "state": "complete",
+        "missing": [],
+        "outdated": [],
+    }
 
 
 def test_outdated_fields_show_what_changed_and_can_be_confirmed(translator_client):

@@ -89,7 +89,7 @@ def test_the_stored_summary_matches_the_fields():
     article = ArticleFactory(lead_az="Giriş", lead_en="")
     article = fix_source(article, title_az="Yeni başlıq")
     summary = state.stored_summary(article)
-    assert summary == {"en": {"missing": ["lead"], "outdated": ["title"]}}
+    assert summary == {"en": {"state": "missing", "missing": ["lead"], "outdated": ["title"]}}
     assert state.overall(summary["en"]) == "missing"
 
 
@@ -104,6 +104,7 @@ def test_photo_texts_count_towards_the_article_state():
     photo.save()
     article.refresh_from_db()
     assert state.stored_summary(article)["en"] == {
+        "state": "outdated",
         "missing": [],
         "outdated": [f"photo:{photo.pk}:alt"],
     }

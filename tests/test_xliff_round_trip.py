@@ -113,7 +113,11 @@ def test_round_trip_fills_the_english_page(client, translator, article):
         "lead": "complete",
         "body": "complete",
     }
-    assert state.stored_summary(article)["en"] == {"missing": [], "outdated": []}
+    assert state.stored_summary(article)["en"] == {
+        "state": "complete",
+        "missing": [],
+        "outdated": [],
+    }
 
 
 def test_the_import_is_logged_with_who_and_what(client, translator, article):

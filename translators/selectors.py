@@ -1,14 +1,20 @@
 """Reads for the translators' pages: the status board's rows and counts.
 
-The board reads each kind's rows in one query that loads only ids, dates, titles and
-the stored state summary; rows saved before tracking began (no summary) are read
-again, with their text, in one more query per kind. The number of queries never
-depends on the number of rows.
+Articles can number in the hundred thousands, so their side of the board runs in the
+database: each save stores the per-language state under ``translation_fingerprints
+["_state"]`` (see translators.tracking), which the board filters, counts and paginates
+with JSON key lookups, loading ids, dates, titles and that JSON for one page only.
+Categories, static pages and the quote banner are few: they are read whole and their
+state computed in Python from their fields. Rows saved before tracking began (bulk
+loads) have no stored state: on the page they are computed from their text (one more
+query), and they are counted as "not checked yet" until `refresh_translation_state`
+runs. The number of queries never depends on the number of rows.
 """
 
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch
+from django.core.paginator import Paginator
+from django.db.models import Count, Prefetch, Q
 
 from news.i18n import localized
 from translators import state
@@ -17,6 +23,8 @@ from translators.state import LANGUAGE_CODES
 
 TITLE_FIELDS = {"article": "title", "category": "name", "page": "title"}
 TIME_FIELDS = {"article": "published_at"}
+SITE_KINDS = [kind for kind in BOARD_KINDS.values() if kind is not ARTICLE]
+PAGE_SIZE = 50
 
 
 @dataclass
@@ -56,6 +64,14 @@ class BoardRow:
         ]
 
 
+@dataclass
+class Board:
+    # {language: {"complete": n, "outdated": n, "missing": n, "unchecked": n}}
+    counts: dict
+    site_rows: list
+    articles: object  # a Page of BoardRows, or None when articles are filtered out
+
+
 def describe(kind, names):
     """Field names ("body", "photo:12:alt") as the admin calls them."""
     words = []
@@ -78,18 +94,14 @@ def _base_columns(kind):
     return columns
 
 
-def _queryset(kind, category_id=None):
+def _queryset(kind):
     objects = kind.model.objects.all()
     if kind is ARTICLE:
-        objects = objects.select_related("category").only(
+        return objects.select_related("category").only(
             *_base_columns(kind),
-            "status",
             "category__id",
             *[f"category__name_{code}" for code in LANGUAGE_CODES],
         )
-        if category_id:
-            objects = objects.filter(category_id=category_id)
-        return objects
     return objects.only(*_base_columns(kind))
 
 
@@ -112,6 +124,12 @@ def _with_text(kind, ids):
     return {obj.pk: obj for obj in objects}
 
 
+def _has_summary(obj):
+    summary = state.stored_summary(obj) or {}
+    needed = [code for code in LANGUAGE_CODES if code != obj.source_language]
+    return all(isinstance(summary.get(code), dict) and "state" in summary[code] for code in needed)
+
+
 def _states(summary, source_language):
     states = {}
     for language in LANGUAGE_CODES:
@@ -119,14 +137,19 @@ def _states(summary, source_language):
             states[language] = {"state": state.ORIGINAL, "missing": [], "outdated": []}
             continue
         found = summary[language]
-        states[language] = {"state": state.overall(found), **found}
+        states[language] = {
+            "state": state.overall(found),
+            "missing": found.get(state.MISSING, []),
+            "outdated": found.get(state.OUTDATED, []),
+        }
     return states
 
 
-def kind_rows(kind, category_id=None):
-    objects = list(_queryset(kind, category_id))
-    unsummarised = [obj.pk for obj in objects if not _complete_summary_for(obj)]
+def rows_for(kind, objects):
+    """Board rows for loaded objects; those without a stored state are read once more."""
+    unsummarised = [obj.pk for obj in objects if not _has_summary(obj)]
     texts = _with_text(kind, unsummarised) if unsummarised else {}
+    time_field = TIME_FIELDS.get(kind.key, "updated_at")
     rows = []
     for obj in objects:
         summary = state.stored_summary(obj)
@@ -134,7 +157,6 @@ def kind_rows(kind, category_id=None):
             loaded = texts[obj.pk]
             photos = list(loaded.photos.all()) if kind is ARTICLE else []
             summary = state.summarise(loaded, kind, loaded.source_language, photos)
-        time_field = TIME_FIELDS.get(kind.key, "updated_at")
         rows.append(
             BoardRow(
                 kind=kind,
@@ -147,35 +169,75 @@ def kind_rows(kind, category_id=None):
     return rows
 
 
-def _complete_summary_for(obj):
-    summary = state.stored_summary(obj) or {}
-    needed = [code for code in LANGUAGE_CODES if code != obj.source_language]
-    return all(isinstance(summary.get(code), dict) for code in needed)
-
-
-def board(*, kinds=None, language, category_id=None, state_filter=None):
-    """All board rows (newest first) and per-language counts before the state filter."""
-    chosen = [BOARD_KINDS[key] for key in (kinds or BOARD_KINDS)]
-    if category_id:
-        chosen = [kind for kind in chosen if kind is ARTICLE]
+def _site_rows(kinds):
     rows = []
-    for kind in chosen:
-        rows += kind_rows(kind, category_id)
+    for kind in kinds:
+        rows += rows_for(kind, list(_queryset(kind)))
     rows.sort(key=lambda row: (row.sort_time, row.kind.key, row.obj.pk), reverse=True)
-    counts = {
-        code: {name: sum(1 for row in rows if row.state_in(code) == name) for name in state.STATES}
-        for code in LANGUAGE_CODES
-    }
+    return rows
+
+
+def _article_counts(articles):
+    """Per language and state, in one aggregate query over the stored states."""
+    aggregates = {"total": Count("pk")}
+    for code in LANGUAGE_CODES:
+        aggregates[f"{code}_original"] = Count("pk", filter=Q(source_language=code))
+        for name in state.STATES:
+            aggregates[f"{code}_{name}"] = Count("pk", filter=Q(**{state.state_lookup(code): name}))
+    found = articles.aggregate(**aggregates)
+    counts = {}
+    for code in LANGUAGE_CODES:
+        counts[code] = {name: found[f"{code}_{name}"] for name in state.STATES}
+        counted = found[f"{code}_original"] + sum(counts[code].values())
+        counts[code]["unchecked"] = found["total"] - counted
+    return counts
+
+
+def board(*, kind=None, language, category_id=None, state_filter=None, page_number=None):
+    """The site texts (all) and one page of articles (newest first), filtered, with
+    per-language counts over everything the content and category filters select."""
+    counts = {code: dict.fromkeys((*state.STATES, "unchecked"), 0) for code in LANGUAGE_CODES}
+    site_kinds = [] if category_id else [k for k in SITE_KINDS if kind in (None, k.key)]
+    site_rows = _site_rows(site_kinds)
+    for row in site_rows:
+        for code in LANGUAGE_CODES:
+            if row.state_in(code) in state.STATES:
+                counts[code][row.state_in(code)] += 1
     if state_filter:
-        rows = [row for row in rows if row.state_in(language) == state_filter]
-    return rows, counts
+        site_rows = [row for row in site_rows if row.state_in(language) == state_filter]
+
+    page = None
+    if kind in (None, ARTICLE.key):
+        articles = ARTICLE.model.objects.all()
+        if category_id:
+            articles = articles.filter(category_id=category_id)
+        for code, found in _article_counts(articles).items():
+            for name, number in found.items():
+                counts[code][name] += number
+        listed = _queryset(ARTICLE)
+        if category_id:
+            listed = listed.filter(category_id=category_id)
+        if state_filter:
+            listed = listed.filter(**{state.state_lookup(language): state_filter})
+        listed = listed.order_by("-published_at", "-id")
+        page = Paginator(listed, PAGE_SIZE).get_page(page_number)
+        page.object_list = rows_for(ARTICLE, list(page.object_list))
+    return Board(counts=counts, site_rows=site_rows, articles=page)
 
 
-def next_needing_work(kind, language, after_pk, category_id=None):
+def next_needing_work(kind, language, after_pk):
     """The next object of `kind` in board order, other than `after_pk`, with something
     missing in `language`, else with something outdated; None when the queue is empty."""
-    rows = kind_rows(kind, category_id)
-    rows.sort(key=lambda row: (row.sort_time, row.obj.pk), reverse=True)
+    if kind is ARTICLE:
+        candidates = (
+            ARTICLE.model.objects.exclude(pk=after_pk).order_by("-published_at", "-id").only("id")
+        )
+        for wanted in (state.MISSING, state.OUTDATED):
+            found = candidates.filter(**{state.state_lookup(language): wanted}).first()
+            if found is not None:
+                return found
+        return None
+    rows = _site_rows([kind])
     for wanted in (state.MISSING, state.OUTDATED):
         for row in rows:
             if row.obj.pk != after_pk and row.state_in(language) == wanted:

@@ -84,7 +84,7 @@ def summarise(obj, kind, source_language, photos=()):
             for field, state in field_states(photo, PHOTO, language, source_language).items():
                 if state in found:
                     found[state].append(photo_field_name(photo, field))
-        summary[language] = found
+        summary[language] = {"state": overall(found), **found}
     return summary
 
 
@@ -99,6 +99,11 @@ def overall(found):
 
 def stored_summary(obj):
     return (obj.translation_fingerprints or {}).get(STATE_KEY)
+
+
+def state_lookup(language):
+    """The ORM lookup of an object's stored state in `language` (a JSON key path)."""
+    return f"translation_fingerprints__{STATE_KEY}__{language}__state"
 
 
 def is_blank_source(obj, field, source_language):

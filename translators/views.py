@@ -8,7 +8,6 @@ translators.access allows them.
 from csp.decorators import csp_update
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -25,8 +24,6 @@ from translators.diff import word_diff
 from translators.forms import BoardFilterForm, ImportForm, TranslationForm
 from translators.models import ImportLog, TranslationSnapshot
 from translators.registry import ARTICLE, BOARD_KINDS, PHOTO
-
-BOARD_PAGE_SIZE = 50
 
 
 def _require_translator(request):
@@ -47,13 +44,13 @@ def board(request):
     filters = form.cleaned_data if form.is_valid() else {}
     language = filters.get("language") or default
     category = filters.get("category")
-    rows, counts = selectors.board(
-        kinds=[filters["kind"]] if filters.get("kind") else None,
+    result = selectors.board(
+        kind=filters.get("kind") or None,
         language=language,
         category_id=category.pk if category else None,
         state_filter=filters.get("state") or None,
+        page_number=request.GET.get("page"),
     )
-    page = Paginator(rows, BOARD_PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -63,8 +60,11 @@ def board(request):
             request,
             title=_("Translation status"),
             form=form,
-            page_obj=page,
-            counts=[(code, name, counts[code]) for code, name in form.fields["language"].choices],
+            board=result,
+            page_obj=result.articles,
+            counts=[
+                (code, name, result.counts[code]) for code, name in form.fields["language"].choices
+            ],
             language=language,
             editable_languages=languages,
             query=query.urlencode(),
