@@ -29,7 +29,7 @@ from django.utils.translation import override  # noqa: E402
 from news.models import Article, Category  # noqa: E402
 
 READER_UA = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 Chrome/120 Safari/537.36"
-SEARCH_QUERY = os.environ.get("BENCH_SEARCH_QUERY", "məcburi köçkün")
+SEARCH_QUERY = os.environ.get("BENCH_SEARCH_QUERY", "Laçın")
 DEEP_PAGE = int(os.environ.get("BENCH_DEEP_PAGE", "2000"))
 
 

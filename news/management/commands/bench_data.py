@@ -22,8 +22,10 @@ from django.utils import timezone
 from news.management.commands.load_demo import draw_photo
 from news.models import LANGUAGE_CODES, Article, Category, DailyViews, Tag
 from news.sanitizer import sanitize_html
-from news.text import slugify_az
+from news.text import slugify_az, transliterate
 
+# Bump when the generated data changes shape, so an old data set is not re-used.
+DATA_VERSION = 2
 BATCH = 2000
 PHOTO_FILES = 6
 RECENT_DAYS = 30
@@ -34,29 +36,93 @@ WORDS_AZ = str.split(
     "komitə məcburi köçkün qaçqın ailə mənzil tədbir görüş rayon şəhər kənd yaşayış "
     "kompleks təhvil sənəd dövlət proqram sosial müdafiə nümayəndə iştirak müraciət "
     "xidmət sədr müavin regional bölmə torpaq qayıdış bərpa quruculuq məktəb uşaq "
-    "gənclər səhiyyə təminat yardım layihə tikinti açılış mərasim Xankəndi Şuşa Ağdam "
-    "Füzuli Laçın Kəlbəcər Zəngilan Cəbrayıl Qubadlı Bakı respublika prezident sərəncam"
+    "gənclər səhiyyə təminat yardım layihə tikinti açılış mərasim respublika prezident "
+    "sərəncam"
 )
 WORDS_EN = str.split(
     "committee displaced refugee family housing event meeting district city village "
     "residential complex handover document state programme social protection "
     "representative participation appeal service chairman deputy regional unit land "
     "return restoration reconstruction school children youth health support aid "
-    "project construction opening ceremony Khankendi Shusha Aghdam Fuzuli Lachin "
-    "Kalbajar Zangilan Jabrayil Gubadli Baku republic president decree"
+    "project construction opening ceremony republic president decree"
 )
 
 
-def sentence(rng, words, low=8, high=16):
-    text = " ".join(rng.choice(words) for _ in range(rng.randint(low, high)))
+PLACES_AZ = str.split(
+    "Xankəndi Şuşa Ağdam Füzuli Laçın Kəlbəcər Zəngilan Cəbrayıl Qubadlı Bakı Gəncə "
+    "Sumqayıt Mingəçevir Şirvan Naxçıvan Lənkəran Şəki Yevlax Bərdə Tərtər Ağcabədi "
+    "Beyləqan Goranboy Xocalı Xocavənd Quba Qusar Qəbələ İsmayıllı Göyçay"
+)
+PLACES_EN = str.split(
+    "Khankendi Shusha Aghdam Fuzuli Lachin Kalbajar Zangilan Jabrayil Gubadli Baku Ganja "
+    "Sumgayit Mingachevir Shirvan Nakhchivan Lankaran Shaki Yevlakh Barda Tartar Aghjabadi "
+    "Beylagan Goranboy Khojaly Khojavend Guba Gusar Gabala Ismayilli Goychay"
+)
+SYLLABLES = str.split("ba lə qa şə ri mü dan kən zi ov ar lı çi gö yev tar bi sə nu ra el də mi")
+RARE_WORDS = 4000
+
+
+def zipf(count):
+    """Cumulative Zipf weights: the n-th item is n times rarer than the first."""
+    total, weights = 0.0, []
+    for rank in range(1, count + 1):
+        total += 1 / rank
+        weights.append(total)
+    return weights
+
+
+class Vocabulary:
+    """Words as text really uses them: a few very common, a long tail of rare ones,
+    so a search term matches a realistic share of the archive, not all of it."""
+
+    def __init__(self, seed, common, places, ascii_only=False):
+        rng = random.Random(seed)
+        self.common, self.common_weights = common, zipf(len(common))
+        syllables = [transliterate(s) for s in SYLLABLES] if ascii_only else SYLLABLES
+        rare = set()
+        while len(rare) < RARE_WORDS:
+            rare.add("".join(rng.choice(syllables) for _ in range(rng.randint(2, 4))))
+        self.rare = sorted(rare)
+        rng.shuffle(self.rare)
+        self.rare_weights = zipf(len(self.rare))
+        self.places, self.place_weights = places, zipf(len(places))
+
+    def words(self, rng, count):
+        common = rng.choices(self.common, cum_weights=self.common_weights, k=count)
+        rare = rng.choices(self.rare, cum_weights=self.rare_weights, k=count)
+        return [c if rng.random() < 0.6 else r for c, r in zip(common, rare, strict=True)]
+
+    def place(self, rng):
+        return rng.choices(self.places, cum_weights=self.place_weights)[0]
+
+
+VOCABULARY = {
+    "az": Vocabulary(1, WORDS_AZ, PLACES_AZ),
+    "en": Vocabulary(2, WORDS_EN, PLACES_EN, ascii_only=True),
+}
+
+
+def sentence(rng, vocabulary, low=8, high=16):
+    words = vocabulary.words(rng, rng.randint(low, high))
+    if rng.random() < 0.05:
+        words[rng.randrange(len(words))] = vocabulary.place(rng)
+    text = " ".join(words)
     return text[0].upper() + text[1:] + "."
 
 
-def paragraphs(rng, words, count):
+def paragraphs(rng, vocabulary, count):
     return "".join(
-        f"<p>{' '.join(sentence(rng, words) for _ in range(rng.randint(2, 4)))}</p>"
+        f"<p>{' '.join(sentence(rng, vocabulary) for _ in range(rng.randint(2, 4)))}</p>"
         for _ in range(count)
     )
+
+
+def title(rng, vocabulary):
+    """A headline that names a place, as the committee's headlines do."""
+    words = vocabulary.words(rng, rng.randint(4, 9))
+    words.insert(rng.randrange(len(words) + 1), vocabulary.place(rng))
+    text = " ".join(words)
+    return text[0].upper() + text[1:]
 
 
 class Progress:
@@ -97,12 +163,15 @@ class Command(BaseCommand):
         name = str(connection.settings_dict["NAME"])
         if "bench" not in name and not any_database:
             raise CommandError(f"Refusing to fill database {name!r}: its name lacks 'bench'.")
-        marker = f"bench-data seed={seed} articles={articles} years={years}"
+        marker = f"bench-data v{DATA_VERSION} seed={seed} articles={articles} years={years}"
         if Tag.objects.filter(name_en=marker).exists():
             self.stdout.write(f"Benchmark data already present ({marker}).")
             return
         if Article.objects.count() > 1000:
-            raise CommandError("The database holds other articles; use an empty one.")
+            raise CommandError(
+                "The database holds other articles (another data set or version): "
+                f"drop it (dropdb {name}) and run again."
+            )
         call_command("load_demo", stdout=self.stdout)
         started = time.monotonic()
         rng = random.Random(seed)
@@ -156,13 +225,14 @@ class Command(BaseCommand):
             view_count=int(rng.paretovariate(1.2) * 50),
         )
         article.created_at = article.updated_at = published_at
-        article.title_az = sentence(rng, WORDS_AZ, 5, 11).rstrip(".")
-        article.lead_az = sentence(rng, WORDS_AZ)
-        article.body_az = paragraphs(rng, WORDS_AZ, rng.randint(3, 6))
+        az, en = VOCABULARY["az"], VOCABULARY["en"]
+        article.title_az = title(rng, az)
+        article.lead_az = sentence(rng, az)
+        article.body_az = paragraphs(rng, az, rng.randint(3, 6))
         if not only_az:
-            article.title_en = sentence(rng, WORDS_EN, 5, 11).rstrip(".")
-            article.lead_en = sentence(rng, WORDS_EN)
-            article.body_en = paragraphs(rng, WORDS_EN, rng.randint(3, 6))
+            article.title_en = title(rng, en)
+            article.lead_en = sentence(rng, en)
+            article.body_en = paragraphs(rng, en, rng.randint(3, 6))
         if rng.random() < 0.3:
             article.photo.name = rng.choice(photos)
             article.photo_width, article.photo_height = 1200, 750
