@@ -5,20 +5,35 @@ and "xankendi" are one word. On PostgreSQL each term is a prefix query ('xankend
 against the stored tsvector of the folded text, which also finds Azerbaijani's suffixed
 forms ("Xankəndidən"); SQLite gets a plain substring match on the same folded column.
 
-A search never counts or ranks more than MAX_RESULTS matches: the newest matches are
-taken by the index, ranked in memory, and one more query loads the page's rows. The
-page therefore costs two queries whatever the size of the archive or the query.
+A search never counts or ranks more than MAX_RESULTS matches. Common words match most of
+the archive, and fetching every matching row is what makes full-text search slow, so
+the newest RECENT_WINDOW articles are searched first, newest first, stopping at
+MAX_RESULTS matches; only when they hold fewer does the GIN index search the whole
+archive (then the word is rare, and its matches are few). The matches are ranked in
+memory and one more query loads the page's rows: two or three queries per page,
+whatever the size of the archive.
 """
 
+import datetime
+import functools
+import html
 import re
 from dataclasses import dataclass
 
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField
 from django.core.paginator import Page, Paginator
 from django.db import connection
-from django.db.models import Q
+from django.db.models import (
+    BooleanField,
+    DateTimeField,
+    ExpressionWrapper,
+    F,
+    Func,
+    Q,
+    Subquery,
+)
 from django.db.models.expressions import RawSQL, Value
-from django.utils.html import escape, strip_tags
+from django.utils.html import strip_tags
 from django.utils.safestring import mark_safe
 
 from news.models import Article
@@ -27,7 +42,8 @@ from news.text import fold
 MAX_QUERY_LENGTH = 200
 MAX_TERMS = 8
 MIN_TERM_LENGTH = 2
-MAX_RESULTS = 500
+MAX_RESULTS = 200
+RECENT_WINDOW = 2000
 PAGE_SIZE = 20
 SNIPPET_WORDS = 30
 SORTS = ("relevance", "newest")
@@ -67,26 +83,66 @@ class Results:
         return self.total >= MAX_RESULTS
 
 
-def _matching(language, terms):
-    """Published articles matching every term in `language`, as (id, rank) pairs."""
-    column = f"search_{language}"
-    articles = Article.objects.published()
-    if connection.vendor == "postgresql":
-        # Terms are letters and digits only (see query_terms), so quoting them is enough.
-        tsquery = " & ".join(f"'{term}':*" for term in terms)
-        query = SearchQuery(tsquery, search_type="raw", config="simple")
-        # The stored column the 0003 migration adds; the model does not declare it so
-        # that SQLite keeps working. The outer query never aliases news_article.
-        vector = RawSQL(  # noqa: S611 - a fixed column name, no user input
-            f'"news_article"."search_vector_{language}"',
-            [],
-            output_field=SearchVectorField(),
-        )
-        return articles.alias(vector=vector).filter(vector=query), SearchRank(vector, query)
+class TsMatch(Func):
+    """`vector @@ query` written as its function, which no index can answer.
+
+    Used on purpose for the recent window: there the newest rows are read in index
+    order and tested one by one, stopping at MAX_RESULTS, while the planner (which
+    cannot estimate prefix queries) would otherwise fetch every match through GIN.
+    """
+
+    function = "ts_match_vq"
+    output_field = BooleanField()
+
+
+def _vector(language):
+    # The stored column the 0003 migration adds; the model does not declare it so that
+    # SQLite keeps working. The candidate queries never alias news_article.
+    return RawSQL(  # noqa: S611 - a fixed column name, no user input
+        f'"news_article"."search_vector_{language}"', [], output_field=SearchVectorField()
+    )
+
+
+def _candidates(rows, rank, date="published_at"):
+    """(id, rank, published_at) of the newest MAX_RESULTS rows."""
+    return list(
+        rows.annotate(rank=rank)
+        .order_by(f"-{date}", "-id")
+        .values_list("id", "rank", "published_at")[:MAX_RESULTS]
+    )
+
+
+def _postgresql_candidates(published, language, terms):
+    # Terms are letters and digits only (see query_terms), so quoting them is enough.
+    tsquery = " & ".join(f"'{term}':*" for term in terms)
+    query = SearchQuery(tsquery, search_type="raw", config="simple")
+    vector = _vector(language)
+    rank = SearchRank(vector, query)
+    # 1. The newest RECENT_WINDOW articles, newest first, until MAX_RESULTS match.
+    boundary = published.order_by("-published_at", "-id").values("published_at")[
+        RECENT_WINDOW - 1 : RECENT_WINDOW
+    ]
+    recent = published.filter(TsMatch(vector, query), published_at__gte=Subquery(boundary))
+    candidates = _candidates(recent, rank)
+    if len(candidates) >= MAX_RESULTS:
+        return candidates
+    # 2. Fewer: the words are rare (or the archive small); the GIN index finds them all.
+    # Ordering by an expression the date index cannot supply keeps the planner from
+    # walking that index row by row in the hope of finding matches early.
+    everywhere = published.alias(
+        vector=vector,
+        unindexed_date=ExpressionWrapper(
+            F("published_at") + Value(datetime.timedelta(0)), output_field=DateTimeField()
+        ),
+    ).filter(vector=query)
+    return _candidates(everywhere, rank, date="unindexed_date")
+
+
+def _substring_candidates(published, language, terms):
     condition = Q()
     for term in terms:
-        condition &= Q(**{f"{column}__contains": term})
-    return articles.filter(condition), Value(0.0)
+        condition &= Q(**{f"search_{language}__contains": term})
+    return _candidates(published.filter(condition), Value(0.0))
 
 
 def search(query, language, *, page_number=1, sort="relevance", category_id=None, year=None):
@@ -97,16 +153,15 @@ def search(query, language, *, page_number=1, sort="relevance", category_id=None
     terms = query_terms(query)
     candidates = []
     if terms:
-        matches, rank = _matching(language, terms)
+        published = Article.objects.published()
         if category_id:
-            matches = matches.filter(category_id=category_id)
+            published = published.filter(category_id=category_id)
         if year:
-            matches = matches.filter(published_at__year=year)
-        candidates = list(
-            matches.annotate(rank=rank)
-            .order_by("-published_at", "-id")
-            .values_list("id", "rank", "published_at")[:MAX_RESULTS]
-        )
+            published = published.filter(published_at__year=year)
+        if connection.vendor == "postgresql":
+            candidates = _postgresql_candidates(published, language, terms)
+        else:
+            candidates = _substring_candidates(published, language, terms)
         if sort == "relevance":
             candidates.sort(key=lambda row: (row[1], row[2], row[0]), reverse=True)
     page = Paginator(candidates, PAGE_SIZE, allow_empty_first_page=True).page(page_number)
@@ -121,8 +176,14 @@ def search(query, language, *, page_number=1, sort="relevance", category_id=None
     return Results(terms=terms, page=page, articles=articles)
 
 
+@functools.lru_cache(maxsize=8192)
+def _fold_word(word):
+    # Highlighting folds every shown word; news vocabulary repeats, so this is memoised.
+    return fold(word)
+
+
 def _is_match(word, terms):
-    folded = fold(word)
+    folded = _fold_word(word)
     return any(folded.startswith(term) for term in terms)
 
 
@@ -130,31 +191,38 @@ def highlight(text, terms):
     """`text` escaped, with every word that starts with a search term wrapped in <mark>."""
     text = str(text or "")
     if not terms:
-        return escape(text)
-    parts = _WORD.split(text)
+        return mark_safe(html.escape(text))
     out = []
-    for index, part in enumerate(parts):
+    for index, part in enumerate(_WORD.split(text)):
         # split() with one group alternates: non-word, word, non-word, ...
         if index % 2 and _is_match(part, terms):
-            out.append(f"<mark>{escape(part)}</mark>")
+            out.append(f"<mark>{html.escape(part)}</mark>")
         else:
-            out.append(escape(part))
+            out.append(html.escape(part))
     return mark_safe("".join(out))  # every piece was escaped above
+
+
+def _excerpt_around_match(text, terms):
+    words = text.split()
+    for position, word in enumerate(words):
+        if any(_is_match(piece, terms) for piece in _TERM.findall(word)):
+            start = max(0, position - SNIPPET_WORDS // 3)
+            excerpt = " ".join(words[start : start + SNIPPET_WORDS])
+            prefix = "… " if start else ""
+            suffix = " …" if start + SNIPPET_WORDS < len(words) else ""
+            return mark_safe(f"{prefix}{highlight(excerpt, terms)}{suffix}")
+    return None
 
 
 def snippet(article, terms, language):
     """A short piece of the article's lead or body around the first match, highlighted."""
-    lead = article.text("lead", language)
-    body = strip_tags(article.text("body", language).text)
-    for source in (str(lead), body):
-        words = source.split()
-        for position, word in enumerate(words):
-            if any(_is_match(piece, terms) for piece in _TERM.findall(word)):
-                start = max(0, position - SNIPPET_WORDS // 3)
-                excerpt = " ".join(words[start : start + SNIPPET_WORDS])
-                prefix = "… " if start else ""
-                suffix = " …" if start + SNIPPET_WORDS < len(words) else ""
-                return mark_safe(f"{prefix}{highlight(excerpt, terms)}{suffix}")
-    words = (str(lead) or body).split()
+    lead = str(article.text("lead", language))
+    found = _excerpt_around_match(lead, terms)
+    if found is None:
+        body = strip_tags(article.text("body", language).text)
+        found = _excerpt_around_match(body, terms)
+    if found is not None:
+        return found
+    words = (lead or strip_tags(article.text("body", language).text)).split()
     excerpt = " ".join(words[:SNIPPET_WORDS])
-    return mark_safe(escape(excerpt) + (" …" if len(words) > SNIPPET_WORDS else ""))
+    return mark_safe(html.escape(excerpt) + (" …" if len(words) > SNIPPET_WORDS else ""))

@@ -205,17 +205,44 @@ def test_search_form_appears_in_the_header_of_other_pages(client):
 
 
 @pytest.mark.parametrize("size", [3, 60])
-def test_search_page_query_count_is_fixed(client, size):
+def test_search_page_query_count_is_fixed(client, size, monkeypatch):
+    # With at least MAX_RESULTS matches among the newest articles (common words) the
+    # recent window answers alone; otherwise the whole archive is searched once more.
+    monkeypatch.setattr(search, "MAX_RESULTS", 10)
+    monkeypatch.setattr(search, "RECENT_WINDOW", 20)
     category = CategoryFactory()
     ArticleFactory.create_batch(size, category=category, title_az="Qubadlı xəbəri")
     client.get("/az/axtaris/", {"q": "qubadli"})  # warm the shared fragments
     with CaptureQueriesContext(connection) as queries:
         response = client.get("/az/axtaris/", {"q": "qubadli", "category": category.pk})
     assert response.status_code == 200
-    assert len(queries) == 2, [q["sql"] for q in queries]  # candidates, then the page's rows
+    common = size >= search.MAX_RESULTS
+    # Candidates (in one or two steps), then the page's rows.
+    expected = 3 if connection.vendor == "postgresql" and not common else 2
+    assert len(queries) == expected, [q["sql"] for q in queries]
     with CaptureQueriesContext(connection) as queries:
         client.get("/az/axtaris/", {"q": "nothing-matches-this"})
-    assert len(queries) == 1
+    assert len(queries) == (2 if connection.vendor == "postgresql" else 1)
+
+
+def test_common_words_are_answered_from_the_newest_articles(postgres_only, monkeypatch):
+    monkeypatch.setattr(search, "MAX_RESULTS", 5)
+    monkeypatch.setattr(search, "RECENT_WINDOW", 8)
+    now = timezone.now()
+    old = [
+        ArticleFactory(title_az="Ağdam köhnə", published_at=now - datetime.timedelta(days=300 + n))
+        for n in range(3)
+    ]
+    recent = [
+        ArticleFactory(title_az="Ağdam yeni", published_at=now - datetime.timedelta(days=n))
+        for n in range(6)
+    ]
+    results = search.search("agdam", "az", sort="newest")
+    assert [a.pk for a in results.articles] == [a.pk for a in recent[:5]]
+    assert results.capped
+    # A rarer word (fewer than MAX_RESULTS in the window) is searched everywhere.
+    rare = search.search("kohne", "az", sort="newest")
+    assert [a.pk for a in rare.articles] == [a.pk for a in old]
 
 
 def test_counting_is_capped(client, monkeypatch):
