@@ -240,7 +240,7 @@ class ArticleAdmin(NonceMediaMixin, TabbedTranslationAdmin):
     def has_publish_permission(self, request):
         return workflow.can_publish(request.user)
 
-    @admin.display(description=_("main photo"))
+    @admin.display(description=_("current photo"))
     def photo_preview(self, article):
         return _thumbnail(article.photo_renditions, article.photo)
 

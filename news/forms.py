@@ -154,6 +154,19 @@ class ArticleAdminForm(WorkflowStatusMixin, forms.ModelForm):
 
     def save(self, commit=True):
         article = super().save(commit=False)
+        # Publishing a draft whose time was left alone publishes it now, not at the
+        # moment the draft was started; a time the editor changed is kept (scheduling).
+        becomes_public = (
+            "status" in self.changed_data
+            and article.status == Article.Status.PUBLISHED
+            and self.initial.get("status") in (None, Article.Status.DRAFT, Article.Status.REVIEW)
+        )
+        if (
+            becomes_public
+            and "published_at" not in self.changed_data
+            and article.published_at < timezone.now()
+        ):
+            article.published_at = timezone.now()
         changed_note = any(f"change_note_{code}" in self.changed_data for code in LANGUAGE_CODES)
         if changed_note:
             has_note = any(article.has_text("change_note", code) for code in LANGUAGE_CODES)

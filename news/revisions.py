@@ -6,6 +6,7 @@ versioned (a replaced photo's files are deleted), so restoring brings back words
 """
 
 import difflib
+import re
 
 import reversion
 from django.utils.html import escape
@@ -39,21 +40,25 @@ def versions_of(article):
     return Version.objects.get_for_object(article).select_related("revision__user")
 
 
+# Words, runs of white space and whole HTML tags are the units a body diff works on.
+_TOKENS = re.compile(r"<[^>]*>|\s+|[^\s<]+")
+
+
 def _diff(old, new):
     """Word-level difference as HTML: <del> and <ins> around changed words, all escaped."""
-    old_words = (old or "").split(" ")
-    new_words = (new or "").split(" ")
+    old_tokens = _TOKENS.findall(old or "")
+    new_tokens = _TOKENS.findall(new or "")
     parts = []
-    matcher = difflib.SequenceMatcher(a=old_words, b=new_words, autojunk=False)
+    matcher = difflib.SequenceMatcher(a=old_tokens, b=new_tokens, autojunk=False)
     for tag, a0, a1, b0, b1 in matcher.get_opcodes():
         if tag == "equal":
-            parts.append(escape(" ".join(old_words[a0:a1])))
+            parts.append(escape("".join(old_tokens[a0:a1])))
             continue
         if tag in ("delete", "replace"):
-            parts.append(f"<del>{escape(' '.join(old_words[a0:a1]))}</del>")
+            parts.append(f"<del>{escape(''.join(old_tokens[a0:a1]))}</del>")
         if tag in ("insert", "replace"):
-            parts.append(f"<ins>{escape(' '.join(new_words[b0:b1]))}</ins>")
-    return mark_safe(" ".join(parts))
+            parts.append(f"<ins>{escape(''.join(new_tokens[b0:b1]))}</ins>")
+    return mark_safe("".join(parts))
 
 
 def compare(old_version, new_version):

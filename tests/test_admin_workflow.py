@@ -352,3 +352,23 @@ def test_image_sizes_are_read_from_the_reencoded_file(editor_client, category):
     article = create_bilingual_article(editor_client, category)
     with article.photo.open("rb") as handle, Image.open(io.BytesIO(handle.read())) as image:
         assert (article.photo_width, article.photo_height) == image.size
+
+
+def test_publishing_an_old_draft_publishes_it_now(editor_client):
+    from tests.factories import ArticleFactory
+
+    started = timezone.now() - datetime.timedelta(days=3)
+    draft = ArticleFactory(status=Article.Status.DRAFT, published_at=started)
+    save(editor_client, draft, status="published")
+    assert draft.published_at > timezone.now() - datetime.timedelta(minutes=1)
+
+
+def test_revision_diff_escapes_what_it_shows(editor_client, category):
+    article = create_bilingual_article(editor_client, category)
+    save(editor_client, article, title_en='<img src=x onerror="alert(1)"> headline')
+    old, new = list(versions_of(article))[::-1][:2]
+    page = editor_client.get(
+        f"/admin/news/article/{article.pk}/revisions/compare/?old={old.pk}&new={new.pk}"
+    ).content.decode()
+    assert "<img src=x" not in page
+    assert "&lt;img src=x" in page
