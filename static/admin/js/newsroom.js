@@ -32,7 +32,12 @@
     const lang = language(active.textarea);
     const alt = button.dataset["alt" + lang.charAt(0).toUpperCase() + lang.slice(1)] ||
       button.dataset.altAz || button.dataset.altEn || "";
-    active.editor.chain().focus().setImage({ src: button.dataset.src, alt: alt }).run();
+    active.editor.chain().focus().setImage({
+      src: button.dataset.src,
+      alt: alt,
+      width: button.dataset.width,
+      height: button.dataset.height,
+    }).run();
     if (status) {
       status.textContent = status.dataset.inserted;
     }
