@@ -9,15 +9,20 @@ lists the languages it is really written in, each with its alternates.
 
 from django.conf import settings
 from django.contrib.sitemaps import Sitemap
+from django.contrib.sitemaps import views as sitemap_views
 from django.core.paginator import Paginator
 from django.db.models import Max
+from django.http import HttpResponse
 from django.urls import reverse
 from django.utils.translation import override
 
+from news.cache import cached
+from news.i18n import LANGUAGE_CODES
 from news.models import Article, Category
 from portal.models import StaticPage
 
-ARTICLES_PER_PAGE = 2500  # at most 5,000 URLs per sitemap page
+ARTICLES_PER_PAGE = 1000  # at most 2,000 URLs per sitemap page
+SITEMAP_TIMEOUT = 3600
 
 
 class LanguageSitemap(Sitemap):
@@ -84,6 +89,14 @@ class ArticleSitemap(Sitemap):
         return Article.objects.published().aggregate(latest=Max("updated_at"))["latest"]
 
     def _urls(self, page, protocol, domain):
+        # One reverse() per language, not per article: thousands of URLs per page.
+        patterns = {}
+        for code in [*LANGUAGE_CODES, None]:
+            with override(code or settings.LANGUAGE_CODE):
+                path = reverse("news:article", kwargs={"pk": 0, "slug": "slug"})
+            if code is None:  # x-default: the address without a language prefix
+                path = path.replace(f"/{settings.LANGUAGE_CODE}/", "/", 1)
+            patterns[code] = f"{protocol}://{domain}{path}".replace("/0/slug/", "/{pk}/{slug}/")
         urls = []
         latest = None
         for article in self.paginator.page(page).object_list:
@@ -91,18 +104,17 @@ class ArticleSitemap(Sitemap):
             alternates = [
                 {
                     "lang_code": code,
-                    "location": f"{protocol}://{domain}{article.get_absolute_url(code)}",
+                    "location": patterns[code].format(pk=article.pk, slug=article.slug_for(code)),
                 }
                 for code in languages
             ]
             if settings.LANGUAGE_CODE in languages:
-                with override(settings.LANGUAGE_CODE):
-                    default = article.get_absolute_url(settings.LANGUAGE_CODE)
                 alternates.append(
                     {
                         "lang_code": "x-default",
-                        "location": f"{protocol}://{domain}"
-                        + default.replace(f"/{settings.LANGUAGE_CODE}/", "/", 1),
+                        "location": patterns[None].format(
+                            pk=article.pk, slug=article.slug_for(settings.LANGUAGE_CODE)
+                        ),
                     }
                 )
             latest = max(latest, article.updated_at) if latest else article.updated_at
@@ -129,3 +141,37 @@ SITEMAPS = {
     "static": StaticPageSitemap,
     "news": ArticleSitemap,
 }
+
+
+def _cached_response(key, render):
+    """A sitemap response rendered once per content version (and host), then reused."""
+
+    def build():
+        response = render()
+        response.render()
+        return (response.status_code, response.content, dict(response.headers))
+
+    status, content, headers = cached(key, build, timeout=SITEMAP_TIMEOUT)
+    response = HttpResponse(content, status=status)
+    for name, value in headers.items():
+        response[name] = value
+    return response
+
+
+def index(request):
+    """/sitemap.xml: the sections and their pages."""
+    return _cached_response(
+        f"sitemap:index:{request.scheme}:{request.get_host()}",
+        lambda: sitemap_views.index(request, SITEMAPS, sitemap_url_name="sitemap_section"),
+    )
+
+
+def section(request, section):
+    """One page of one section; unknown sections and pages are 404 (not cached)."""
+    page = request.GET.get("p", "1")
+    if section not in SITEMAPS or not page.isdigit() or len(page) > 6:
+        return sitemap_views.sitemap(request, SITEMAPS, section=section)
+    return _cached_response(
+        f"sitemap:{section}:{int(page)}:{request.scheme}:{request.get_host()}",
+        lambda: sitemap_views.sitemap(request, SITEMAPS, section=section),
+    )

@@ -116,13 +116,25 @@ def test_articles_are_paginated_for_large_archives(client, monkeypatch):
 @pytest.mark.parametrize("size", [5, 60])
 def test_article_sitemap_query_count_is_fixed(client, size):
     ArticleFactory.create_batch(size)
-    client.get("/sitemap-news.xml")  # warm the shared fragments
+    client.get("/")  # warm the shared fragments
     with CaptureQueriesContext(connection) as queries:
         response = client.get("/sitemap-news.xml")
     assert response.status_code == 200
     assert len(queries) == 2, [q["sql"][:90] for q in queries]  # the count, the page's rows
-    client.get("/sitemap.xml")
     with CaptureQueriesContext(connection) as queries:
         client.get("/sitemap.xml")
     # Per section with lastmod: its latest change and its page count.
     assert len(queries) == 6, [q["sql"][:90] for q in queries]
+
+
+def test_sitemaps_are_cached_until_content_changes(client):
+    ArticleFactory()
+    first = client.get("/sitemap-news.xml")
+    with CaptureQueriesContext(connection) as queries:
+        again = client.get("/sitemap-news.xml")
+    assert again.content == first.content
+    assert again["Content-Type"] == first["Content-Type"]
+    assert again["X-Robots-Tag"] == first["X-Robots-Tag"]
+    assert len(queries) <= 1  # at most the content version check
+    new = ArticleFactory(title_az="Təzə xəbər")
+    assert new.get_absolute_url("az") in client.get("/sitemap-news.xml").content.decode()
