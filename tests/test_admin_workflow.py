@@ -372,3 +372,23 @@ def test_revision_diff_escapes_what_it_shows(editor_client, category):
     ).content.decode()
     assert "<img src=x" not in page
     assert "&lt;img src=x" in page
+
+
+@pytest.mark.parametrize(
+    ("path", "status"),
+    [
+        ("revisions/compare/?old=x&new=1", 404),
+        ("revisions/compare/", 404),
+        ("revisions/compare/?old=999999&new=999998", 404),
+        ("revisions/1/restore/", 405),  # restoring is a POST
+    ],
+)
+def test_revision_views_answer_bad_input_without_a_500(editor_client, category, path, status):
+    article = create_bilingual_article(editor_client, category)
+    assert editor_client.get(f"/admin/news/article/{article.pk}/{path}").status_code == status
+
+
+def test_revision_views_of_a_missing_article_are_404(editor_client):
+    assert editor_client.get("/admin/news/article/987654/revisions/").status_code == 404
+    assert editor_client.get("/admin/news/article/abc/revisions/").status_code == 404
+    assert editor_client.post("/admin/news/article/987654/revisions/1/restore/").status_code == 404
