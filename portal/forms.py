@@ -77,6 +77,15 @@ class AppealForm(forms.ModelForm):
                 self.add_error(name, _("This field is required."))
         return cleaned
 
+    def full_clean(self):
+        super().full_clean()
+        # Screen readers announce the error with the field (see appeal_form.html).
+        for name in self.errors:
+            if name in self.fields:
+                self.fields[name].widget.attrs.update(
+                    {"aria-invalid": "true", "aria-describedby": f"id_{name}-error"}
+                )
+
     def restart_timestamp(self):
         """An expired or too-fast form is shown again with a fresh timestamp."""
         data = self.data.copy()

@@ -130,7 +130,11 @@ def test_invalid_input_is_a_form_error_not_a_500(client, field, value):
     response = client.post("/az/muraciet/", appeal_data(**{field: value}))
     assert response.status_code == 400
     assert not Appeal.objects.exists()
-    assert 'class="form-field__error"' in response.content.decode()
+    text = response.content.decode()
+    assert 'class="form-field__error"' in text
+    assert f'id="id_{field}-error"' in text
+    assert 'aria-invalid="true"' in text
+    assert f'aria-describedby="id_{field}-error"' in text
 
 
 def test_csrf_is_enforced(client):
