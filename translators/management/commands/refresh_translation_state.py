@@ -1,5 +1,5 @@
 """Store fingerprints and the board's state summary on rows that were written around the
-model (bulk loads, old data), so the status board reads them without their text."""
+model (bulk loads, old data), so the status board can filter and count them."""
 
 from django.core.management.base import BaseCommand
 from django.db import transaction
@@ -7,7 +7,7 @@ from django.db import transaction
 from translators import state, tracking
 from translators.registry import ARTICLE, BOARD_KINDS, PHOTO
 
-BATCH = 500
+BATCH = 1000
 
 
 class Command(BaseCommand):
@@ -25,26 +25,35 @@ class Command(BaseCommand):
 
     def _refresh(self, kind, *, everything):
         objects = kind.model.objects.order_by("pk")
+        if not everything:
+            objects = objects.exclude(translation_fingerprints__has_key=state.STATE_KEY)
         if kind is ARTICLE:
             objects = objects.prefetch_related("photos")
-        done = 0
+        done, batch, photos_batch = 0, [], []
         for obj in objects.iterator(chunk_size=BATCH):
-            if not everything and state.stored_summary(obj):
-                continue
             photos = list(obj.photos.all()) if kind is ARTICLE else []
-            with transaction.atomic():
-                for photo in photos:
-                    _baseline(photo, PHOTO, obj.source_language)
-                    type(photo).objects.filter(pk=photo.pk).update(
-                        translation_fingerprints=photo.translation_fingerprints
-                    )
-                _baseline(obj, kind, obj.source_language)
-                tracking.store_summary(obj, kind, photos)
-                kind.model.objects.filter(pk=obj.pk).update(
-                    translation_fingerprints=obj.translation_fingerprints
-                )
-            done += 1
+            for photo in photos:
+                _baseline(photo, PHOTO, obj.source_language)
+            _baseline(obj, kind, obj.source_language)
+            tracking.store_summary(obj, kind, photos)
+            batch.append(obj)
+            photos_batch += photos
+            if len(batch) >= BATCH:
+                self._write(kind, batch, photos_batch)
+                done += len(batch)
+                batch, photos_batch = [], []
+        if batch:
+            self._write(kind, batch, photos_batch)
+            done += len(batch)
         return done
+
+    @staticmethod
+    def _write(kind, objects, photos):
+        # Straight to the columns: a save() would re-run the tracking signal for nothing.
+        with transaction.atomic():
+            kind.model.objects.bulk_update(objects, ["translation_fingerprints"])
+            if photos:
+                PHOTO.model.objects.bulk_update(photos, ["translation_fingerprints"])
 
 
 def _baseline(obj, kind, source_language):
