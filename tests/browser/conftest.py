@@ -51,8 +51,10 @@ def pytest_collection_modifyitems(config, items):
         if BROWSER_DIR in Path(str(item.path)).parents:
             item.add_marker(pytest.mark.browser)
             if item.get_closest_marker("django_db") is None:
-                # Makes pytest-django create the test database for these tests too.
-                item.add_marker(pytest.mark.django_db)
+                # Makes pytest-django create the test database for these tests too, and keep
+                # a copy of what the migrations put there (groups, permissions) for
+                # demo_site to restore after it empties the database.
+                item.add_marker(pytest.mark.django_db(serialized_rollback=True))
             browser_items.append(item)
     if not browser_items or chromium_available():
         return
@@ -238,8 +240,11 @@ def demo_site(django_db_setup, django_db_blocker, tmp_path_factory):
             yield server
         finally:
             server.stop()
-            call_command("flush", verbosity=0, interactive=False)
+            # As Django's TransactionTestCase does with serialized_rollback.
             serialized = getattr(connection, "_test_serialized_contents", None)
+            call_command(
+                "flush", verbosity=0, interactive=False, inhibit_post_migrate=bool(serialized)
+            )
             if serialized:
                 connection.creation.deserialize_db_from_string(serialized)
     shutil.rmtree(media, ignore_errors=True)
