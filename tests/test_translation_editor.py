@@ -178,6 +178,8 @@ def test_other_content_kinds_have_an_editor_too(translator_client):
 def test_unknown_kinds_and_objects_are_404(translator_client):
     assert translator_client.get("/admin/translations/poll/1/en/").status_code == 404
     assert translator_client.get("/admin/translations/article/999999/en/").status_code == 404
+    huge = "/admin/translations/article/99999999999999999999999/en/"
+    assert translator_client.get(huge).status_code == 404
 
 
 def test_the_word_diff_escapes_text_and_separates_paragraphs():

@@ -209,3 +209,17 @@ def test_every_problem_is_listed_at_once(client, translator, article):
     # Unknown ids are found while reading; the language check follows once ids are sound.
     assert "article.x.lead" in response.content.decode()
     assert database_state() == before
+
+
+@pytest.mark.parametrize("bad_id", ["article.99999999999999999999999.title", "article.²³.title"])
+def test_ids_out_of_range_are_unknown_ids_not_crashes(client, translator, article, bad_id):
+    data = translated(article, **{f"article.{article.pk}.title": bad_id})
+    assert_rejected(client, data, "Unknown unit id", bad_id)
+
+
+def test_an_export_of_nonsense_items_is_a_message_not_a_crash(client, translator):
+    response = client.get(
+        "/admin/translations/export/?language=en&items=article:99999999999999999999999"
+        "&items=poll:1&items=article:x"
+    )
+    assert response.status_code == 302

@@ -31,12 +31,18 @@ XLIFF_NS = "urn:oasis:names:tc:xliff:document:2.0"
 PORTAL_NS = "urn:refugees-portal:translators:1"
 FINGERPRINT = f"{{{PORTAL_NS}}}fingerprint"
 MAX_BYTES = 2 * 1024 * 1024
+MAX_ID = 2**63 - 1
 CONTENT_TYPE = "application/xliff+xml; charset=utf-8"
 # A translator who leaves a segment as is but marks it reviewed or final vouches for it.
 VOUCHED_STATES = {"reviewed", "final"}
 
 ElementTree.register_namespace("", XLIFF_NS)
 ElementTree.register_namespace("portal", PORTAL_NS)
+
+
+def _is_id(text):
+    """A database id: ASCII digits within the range of a bigint."""
+    return text.isascii() and text.isdigit() and int(text) <= MAX_ID
 
 
 def _q(tag):
@@ -163,7 +169,7 @@ def parse(data):
         unit_id = unit.get("id", "")
         parts = unit_id.split(".")
         kind = ALL_KINDS.get(parts[0]) if len(parts) == 3 else None
-        if kind is None or not parts[1].isdigit() or parts[2] not in kind.fields:
+        if kind is None or not _is_id(parts[1]) or parts[2] not in kind.fields:
             errors.append(_("Unknown unit id “%(id)s”.") % {"id": unit_id})
             continue
         if unit_id in seen:
@@ -302,7 +308,7 @@ def objects_for_export(items, target_language):
     wanted = {}
     for item in items:
         key, _sep, pk = str(item).partition(":")
-        if key in ALL_KINDS and key != PHOTO.key and pk.isdigit():
+        if key in ALL_KINDS and key != PHOTO.key and _is_id(pk):
             wanted.setdefault(key, []).append(int(pk))
     result = []
     for key, ids in wanted.items():
