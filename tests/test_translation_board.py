@@ -177,3 +177,8 @@ def test_the_refresh_command_stores_summaries_for_bulk_loaded_rows():
         "en": {"state": "complete", "missing": [], "outdated": []}
     }
     assert set(bilingual.translation_fingerprints["en"]) == {"title", "body"}
+
+
+def test_the_language_filter_shows_the_translators_language_by_default(translator_client):
+    page = soup(translator_client.get(f"{BOARD}?state=missing"))
+    assert page.select_one('select[name="language"] option[selected]')["value"] == "en"

@@ -40,7 +40,10 @@ def board(request):
     _require_translator(request)
     languages = access.target_languages(request.user)
     default = access.default_language(request.user)
-    form = BoardFilterForm(request.GET or None, initial={"language": default})
+    data = request.GET.copy()
+    if not data.get("language"):
+        data["language"] = default
+    form = BoardFilterForm(data)
     filters = form.cleaned_data if form.is_valid() else {}
     language = filters.get("language") or default
     category = filters.get("category")
