@@ -15,6 +15,7 @@ from django.db.models import Max
 from django.http import HttpResponse
 from django.urls import reverse
 from django.utils.translation import override
+from django.views.decorators.http import require_safe
 
 from news.cache import cached
 from news.i18n import LANGUAGE_CODES
@@ -158,6 +159,7 @@ def _cached_response(key, render):
     return response
 
 
+@require_safe
 def index(request):
     """/sitemap.xml: the sections and their pages."""
     return _cached_response(
@@ -166,6 +168,7 @@ def index(request):
     )
 
 
+@require_safe
 def section(request, section):
     """One page of one section; unknown sections and pages are 404 (not cached)."""
     page = request.GET.get("p", "1")
