@@ -270,12 +270,34 @@ def probe(env):
     return json.loads(output)
 
 
+def check_static(server):
+    """Static files: hashed names, compressed, cached for a year (whitenoise, manifest)."""
+    import re
+
+    status, body = fetch(server.url("/az/"))
+    match = re.search(rb'href="(/static/css/site\.[0-9a-f]{12}\.css)"', body)
+    if status != 200 or not match:
+        return {"hashed_name": False}
+    request = urllib.request.Request(
+        server.url(match.group(1).decode()), headers={"Accept-Encoding": "br, gzip"}
+    )
+    with urllib.request.urlopen(request, timeout=10) as response:
+        headers = dict(response.headers)
+    return {
+        "hashed_name": True,
+        "url": match.group(1).decode(),
+        "content_encoding": headers.get("Content-Encoding"),
+        "cache_control": headers.get("Cache-Control"),
+    }
+
+
 def run_pages(args, env, port, label):
     log(f"{label}: probing pages")
     found = probe(env)
     rows = {}
     load_before = os.getloadavg()[0]
     with Server(env, port) as server:
+        static = check_static(server)
         for name, page in found["pages"].items():
             if page is None:
                 log(f"{label}: {name} does not exist yet, skipped")
@@ -293,7 +315,12 @@ def run_pages(args, env, port, label):
     for row in rows.values():
         row["ratio"] = row["rps"] / floor
     # Other work on the machine skews every number: the report says how busy it was.
-    return {"pages": rows, "probe": found, "load_average": [load_before, os.getloadavg()[0]]}
+    return {
+        "pages": rows,
+        "probe": found,
+        "static": static,
+        "load_average": [load_before, os.getloadavg()[0]],
+    }
 
 
 def view_count(args, article_id):
@@ -500,6 +527,8 @@ def main():
         print(f"\nworker memory over {args.memory_seconds}s ({memory['requests']} requests):")
         for pid, size in memory["rss_kb_before"].items():
             print(f"  worker {pid}: {size} kB -> {memory['rss_kb_after'].get(pid)} kB")
+    static = report["modes"]["no page cache"]["static"]
+    print(f"\nstatic files: {static}")
     print("\ntargets")
     for check in report["targets"]:
         print(f"  [{'met' if check['met'] else 'MISSED'}] {check['target']}: {check['value']}")
