@@ -9,7 +9,7 @@ from tests.browser.site_pages import all_pages, expected_status, page_id, url_fo
 
 HIDDEN_ON_PAPER = [
     ".topbar",
-    ".masthead",
+    ".search-form",
     ".main-nav",
     ".quote-banner",
     ".layout__sidebar",
@@ -35,6 +35,7 @@ def test_print_link_prints_and_paper_shows_the_article_alone(page):
         for element in page.locator(selector).all():
             expect(element).to_be_hidden()
     expect(page.locator("h1")).to_be_visible()
+    expect(page.locator(".brand__name")).to_be_visible()  # whose paper it is
     expect(page.locator(".article__body")).to_be_visible()
     expect(page.locator(".article__photo img")).to_be_visible()
 
