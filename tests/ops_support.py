@@ -31,6 +31,8 @@ _SCRUBBED = {
     "REDIS_URL",
     "PAGE_CACHE_SECONDS",
     "TEST_DATABASE_NAME",
+    # Set by the browser tests for their own process; check --deploy rightly refuses it.
+    "DJANGO_ALLOW_ASYNC_UNSAFE",
 }
 
 
