@@ -81,7 +81,7 @@ class AppealForm(forms.ModelForm):
         super().full_clean()
         # Screen readers announce the error with the field (see appeal_form.html).
         for name in self.errors:
-            if name in self.fields:
+            if name in self.fields and not self.fields[name].widget.is_hidden:
                 self.fields[name].widget.attrs.update(
                     {"aria-invalid": "true", "aria-describedby": f"id_{name}-error"}
                 )
