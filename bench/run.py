@@ -197,6 +197,14 @@ class Server:
             return []
         return [int(pid) for pid in text.split()]
 
+    def cpu_seconds(self):
+        """CPU time (user + system) the workers have used so far."""
+        ticks = 0
+        for pid in self.workers():
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            ticks += int(fields[11]) + int(fields[12])  # utime, stime
+        return ticks / os.sysconf("SC_CLK_TCK")
+
     def worker_rss_kb(self):
         sizes = {}
         for pid in self.workers():
@@ -307,13 +315,19 @@ def run_pages(args, env, port, label):
             for _ in range(3):
                 fetch(server.url(page["path"]))
             log(f"{label}: {name} {page['path']} for {args.duration}s")
+            cpu_before = server.cpu_seconds()
             result = wrk(args, server.url(page["path"]), args.duration)
+            cpu = server.cpu_seconds() - cpu_before
             if result["bad"] or not result["ok"]:
                 raise RuntimeError(f"{name}: {result['bad']} non-2xx answers ({result})")
+            result["worker_cpu_ms"] = 1000 * cpu / max(result["ok"], 1)
             rows[name] = {**page, **result}
-    floor = rows["livez"]["rps"]
+    floor = rows["livez"]
     for row in rows.values():
-        row["ratio"] = row["rps"] / floor
+        row["ratio"] = row["rps"] / floor["rps"]
+        # Worker CPU per request, relative to the floor's: what the throughput ratio would
+        # be if the workers had the CPUs to themselves (database and Redis time left out).
+        row["cpu_ratio"] = floor["worker_cpu_ms"] / max(row["worker_cpu_ms"], 1e-6)
     # Other work on the machine skews every number: the report says how busy it was.
     return {
         "pages": rows,
@@ -373,7 +387,9 @@ def run_memory(args, env, paths, port):
         handle.write("\n".join(paths))
         paths_file = handle.name
     with Server(env, port) as server:
-        log("memory: warming up")
+        log("memory: warming up (every page once, then 10 s of load)")
+        for path in paths:
+            fetch(server.url(path))
         wrk(args, server.url("/"), 10, paths=paths_file)
         before = server.worker_rss_kb()
         log(f"memory: {args.memory_seconds}s over {len(paths)} pages")
@@ -396,12 +412,13 @@ def table(title, rows):
     lines = [
         f"\n{title}",
         f"{'page':<18} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'bytes':>8} "
-        f"{'SQL':>4} {'vs floor':>9}",
+        f"{'SQL':>4} {'vs floor':>9} {'CPU ms':>7} {'CPU vs floor':>13}",
     ]
     for name, row in rows.items():
         lines.append(
             f"{name:<18} {row['rps']:>8.0f} {row['p50_ms']:>8.2f} {row['p99_ms']:>8.2f} "
-            f"{row['bytes']:>8.0f} {row['queries']:>4} {row['ratio']:>8.0%}"
+            f"{row['bytes']:>8.0f} {row['queries']:>4} {row['ratio']:>8.0%} "
+            f"{row.get('worker_cpu_ms', 0):>7.2f} {row.get('cpu_ratio', 0):>12.0%}"
         )
     return "\n".join(lines)
 
