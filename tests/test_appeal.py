@@ -163,3 +163,16 @@ def test_admin_lists_appeals_read_only(admin_client):
     assert response.status_code == 200
     assert "Sual" in response.content.decode()
     assert admin_client.get("/admin/portal/appeal/add/").status_code == 403
+
+
+def test_form_page_and_sending_use_few_queries(client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.get("/az/muraciet/")  # warm the shared fragments
+    with CaptureQueriesContext(connection) as queries:
+        client.get("/az/muraciet/")
+    assert len(queries) == 0
+    with CaptureQueriesContext(connection) as queries:
+        client.post("/az/muraciet/", appeal_data())
+    assert len(queries) <= 3  # the insert (in a savepoint when tests wrap it)

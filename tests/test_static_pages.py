@@ -169,3 +169,21 @@ def test_admin_uploads_a_document_through_the_page_form(admin_client):
     response = admin_client.post(url, data)
     assert response.status_code == 302, response.content.decode()[:2000]
     assert Document.objects.get().file.name.endswith(".pdf")
+
+
+@pytest.mark.parametrize("documents", [0, 12])
+def test_static_page_query_count_is_fixed(client, documents):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    page = StaticPage(title_az="Qanunvericilik", title_en="Legislation")
+    page.save()
+    for number in range(documents):
+        Document.objects.create(
+            page=page, title_az=f"Sənəd {number}", file=f"documents/{number}.pdf"
+        )
+    url = f"/en/pages/{page.pk}/legislation/"
+    client.get(url)
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    assert len(queries) == 2  # the page, its documents
