@@ -7,7 +7,7 @@ same rules hold: published() only, fixed query counts, shared results cached.
 import datetime
 
 from django.core.paginator import InvalidPage, Paginator
-from django.db.models import Count, Sum
+from django.db.models import Count, Max, Min, Sum
 from django.db.models.functions import TruncMonth
 from django.http import Http404
 from django.utils import timezone
@@ -57,6 +57,26 @@ def archive_years(category=None):
     for year, month, count in archive_months(category):
         years.setdefault(year, []).append((month, count))
     return [(year, months, sum(n for _m, n in months)) for year, months in years.items()]
+
+
+def published_years():
+    """Every year from the first published article to the latest, newest first.
+
+    For filters: two index look-ups (MIN and MAX), where archive_years() counts
+    every article; a year without news in between simply filters to nothing.
+    """
+
+    def build():
+        bounds = Article.objects.published().aggregate(
+            first=Min("published_at"), last=Max("published_at")
+        )
+        if bounds["first"] is None:
+            return []
+        first = timezone.localtime(bounds["first"]).year
+        last = timezone.localtime(bounds["last"]).year
+        return list(range(last, first - 1, -1))
+
+    return cached("published_years", build, timeout=ARCHIVE_TIMEOUT)
 
 
 def valid_period(year, month=None):

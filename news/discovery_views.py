@@ -37,7 +37,7 @@ def search_page(request):
     category_id = _int_or_none(request.GET.get("category"))
     if category_id not in {category.pk for category in categories}:
         category_id = None
-    years = [year for year, _months, _total in browsing.archive_years()]
+    years = browsing.published_years()
     year = _int_or_none(request.GET.get("year"))
     if year not in years:
         year = None

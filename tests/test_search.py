@@ -264,3 +264,12 @@ def test_search_uses_the_gin_index(postgres_only):
         plan = " ".join(row[0] for row in cursor.fetchall())
         cursor.execute("SET enable_seqscan = on")
     assert "article_search_az_gin" in plan
+
+
+def test_year_filter_offers_every_year_since_the_first_article(client):
+    now = timezone.now()
+    ArticleFactory(published_at=now.replace(year=now.year - 3))
+    ArticleFactory(published_at=now + datetime.timedelta(days=400), title_az="Planlaşdırılıb")
+    years = client.get("/az/axtaris/").context["years"]
+    this_year = timezone.localdate().year
+    assert years == list(range(this_year, this_year - 4, -1))
