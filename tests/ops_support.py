@@ -208,6 +208,12 @@ class Gunicorn:
     def __exit__(self, *exc):
         self.stop()
 
+    def log_tail(self, lines=30):
+        """The end of the server's log, for a failing assertion's message."""
+        if not self.log_path:
+            return ""
+        return "\n".join(Path(self.log_path).read_text(errors="replace").splitlines()[-lines:])
+
     def stop(self):
         if self.process and self.process.poll() is None:
             self.process.send_signal(signal.SIGTERM)

@@ -37,7 +37,7 @@ def _view(server, path, times):
     statuses = [
         http_get(server.url + path, headers={"User-Agent": READER_UA})[0] for _ in range(times)
     ]
-    assert set(statuses) == {200}, statuses
+    assert set(statuses) == {200}, f"{statuses}\n{server.log_tail()}"
 
 
 @pytest.mark.postgres
@@ -78,7 +78,9 @@ def test_redis_outage_serves_pages_and_loses_no_views(tmp_path, scratch_redis):
             _view(server, path, VIEWS_EACH_PHASE)
 
             expected = 3 * VIEWS_EACH_PHASE
-            deadline = time.monotonic() + 20
+            # Normally a second or two. A flush cut off mid-way by the outage leaves its batch
+            # in Redis, picked up as an orphan after view_buffer.ORPHAN_SECONDS: delayed, not lost.
+            deadline = time.monotonic() + 80
             counted = 0
             while time.monotonic() < deadline:
                 counted = Article.objects.get(pk=article.pk).view_count
@@ -87,4 +89,4 @@ def test_redis_outage_serves_pages_and_loses_no_views(tmp_path, scratch_redis):
                 time.sleep(0.25)
             time.sleep(1.5)  # one more flush interval: nothing is counted twice either
             counted = Article.objects.get(pk=article.pk).view_count
-    assert counted == expected
+            assert counted == expected, server.log_tail()
