@@ -112,7 +112,12 @@ def listing_page(page_number, category=None, language=None):
 def article_for_reader(pk, *, preview=False):
     """The article at `pk` if readers may see it; staff previews see any state."""
     # The gallery comes in one more query, however many photos it has.
-    articles = Article.objects.select_related("category").prefetch_related("photos")
+    articles = (
+        Article.objects.select_related("category")
+        .prefetch_related("photos")
+        # The folded search copies are as long as the texts and never shown.
+        .defer("search_az", "search_en")
+    )
     if not preview:
         articles = articles.reachable()
     article = articles.filter(pk=pk).first()

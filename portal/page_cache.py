@@ -23,7 +23,9 @@ because every reader's view has to reach the counter.
 
 import hashlib
 import logging
+import threading
 import time
+from collections import OrderedDict
 
 from django.conf import settings
 from django.core.cache import cache
@@ -90,19 +92,42 @@ def page_key(request):
     return f"page:{version}:{digest}"
 
 
+# Pages are also kept in each worker's memory (a few hundred, least recently used
+# first out): the key names the content version, so an entry never goes stale, and a
+# hit then costs no shared-cache round trip for the page itself.
+LOCAL_PAGES = 256
+_local_pages = OrderedDict()
+_local_lock = threading.Lock()
+
+
 def load(key):
+    entry = _local_pages.get(key)
+    if entry is not None and entry[1] > time.monotonic():
+        return entry[0]
     try:
-        return cache.get(key)
+        page = cache.get(key)
     except Exception:
         logger.warning("cache unavailable while reading a page")
         return None
+    if page is not None:
+        _remember(key, page)
+    return page
 
 
 def store(key, entry):
+    _remember(key, entry)
     try:
         cache.set(key, entry, settings.PAGE_CACHE_SECONDS)
     except Exception:
         logger.warning("cache unavailable while storing a page")
+
+
+def _remember(key, entry):
+    with _local_lock:
+        _local_pages[key] = (entry, time.monotonic() + settings.PAGE_CACHE_SECONDS)
+        _local_pages.move_to_end(key)
+        while len(_local_pages) > LOCAL_PAGES:
+            _local_pages.popitem(last=False)
 
 
 def is_shareable(request, response):
