@@ -30,7 +30,9 @@ def drop_vectors(apps, schema_editor):
         return
     for code in LANGUAGES:
         schema_editor.execute(f"DROP INDEX IF EXISTS article_search_{code}_gin")
-        schema_editor.execute(f"ALTER TABLE news_article DROP COLUMN IF EXISTS search_vector_{code}")
+        schema_editor.execute(
+            f"ALTER TABLE news_article DROP COLUMN IF EXISTS search_vector_{code}"
+        )
 
 
 class Migration(migrations.Migration):
