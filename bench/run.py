@@ -369,7 +369,9 @@ def run_hot_article(args, envs, article, port):
                     target=kill_a_worker, args=(server, args.duration / 2, killed), daemon=True
                 ).start()
             log(f"hot article: {label}")
+            cpu_before = server.cpu_seconds()
             result = wrk(args, server.url(article_path), args.duration)
+            result["worker_cpu_ms"] = 1000 * (server.cpu_seconds() - cpu_before) / result["ok"]
         manage(env, "flush_views", "--orphans-now")
         after = view_count(args, article_id)
         result["views_counted"] = after - before
@@ -392,16 +394,23 @@ def run_memory(args, env, paths, port):
             fetch(server.url(path))
         wrk(args, server.url("/"), 10, paths=paths_file)
         before = server.worker_rss_kb()
-        log(f"memory: {args.memory_seconds}s over {len(paths)} pages")
-        load = wrk(args, server.url("/"), args.memory_seconds, paths=paths_file)
+        log(f"memory: {args.memory_seconds}s over {len(paths)} pages, in two halves")
+        half = max(args.memory_seconds // 2, 1)
+        first = wrk(args, server.url("/"), half, paths=paths_file)
+        middle = server.worker_rss_kb()
+        second = wrk(args, server.url("/"), half, paths=paths_file)
         after = server.worker_rss_kb()
+        load = {"ok": first["ok"] + second["ok"], "bad": first["bad"] + second["bad"]}
     os.unlink(paths_file)
     return {
         "requests": load["ok"],
         "bad": load["bad"],
         "rss_kb_before": before,
+        "rss_kb_middle": middle,
         "rss_kb_after": after,
         "growth_kb": {pid: after.get(pid, 0) - size for pid, size in before.items()},
+        # Caches fill in the first half (bounded LRUs); a leak keeps growing in the second.
+        "second_half_growth_kb": {pid: after.get(pid, 0) - size for pid, size in middle.items()},
     }
 
 
@@ -469,8 +478,13 @@ def verdicts(report):
         )
     if report.get("memory"):
         growth = max(report["memory"]["growth_kb"].values())
+        late = max(report["memory"].get("second_half_growth_kb", {0: growth}).values())
         checks.append(
-            ("worker memory flat over the run (< 5 MB growth)", growth < 5120, f"{growth} kB")
+            (
+                "worker memory flat (< 5 MB over the run, < 1 MB in its second half)",
+                growth < 5120 and late < 1024,
+                f"{growth} kB, {late} kB in the second half",
+            )
         )
     return [{"target": name, "met": bool(met), "value": value} for name, met, value in checks]
 
@@ -536,6 +550,7 @@ def main():
         for label, row in report["hot_article"].items():
             print(
                 f"  {label:<40} {row['rps']:>7.0f} req/s  p99 {row['p99_ms']:>6.1f} ms  "
+                f"CPU {row['worker_cpu_ms']:.2f} ms/req  "
                 f"answered {row['ok']}, counted {row['views_counted']} "
                 f"({row['counted_minus_answered']:+d})"
             )
@@ -543,7 +558,10 @@ def main():
         memory = report["memory"]
         print(f"\nworker memory over {args.memory_seconds}s ({memory['requests']} requests):")
         for pid, size in memory["rss_kb_before"].items():
-            print(f"  worker {pid}: {size} kB -> {memory['rss_kb_after'].get(pid)} kB")
+            print(
+                f"  worker {pid}: {size} kB -> {memory['rss_kb_middle'].get(pid)} kB "
+                f"-> {memory['rss_kb_after'].get(pid)} kB"
+            )
     static = report["modes"]["no page cache"]["static"]
     print(f"\nstatic files: {static}")
     print("\ntargets")
