@@ -104,10 +104,13 @@ def query(database_url, sql, params=()):
         conn.close()
 
 
-def flush_redis(url):
+def forget_redis_keys(url, prefix):
+    """Delete this run's keys only: the Redis database may be shared with other runs."""
     import redis
 
-    redis.Redis.from_url(url).flushdb()
+    client = redis.Redis.from_url(url)
+    for key in client.scan_iter(match=f"{prefix}*"):
+        client.delete(key)
 
 
 class Browser:
@@ -210,12 +213,14 @@ def start_server(port, env, log_dir):
         start_new_session=True,
     )
     base = f"http://127.0.0.1:{port}"
+    # Our own process must say it listens there: a port taken by someone else fails here.
+    listening = f"Listening at: {base} ({process.pid})"
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise RuntimeError(f"gunicorn on {port} exited; see {log.name}")
+            raise RuntimeError(f"gunicorn on {port} exited (port in use?); see {log.name}")
         try:
-            if get(base, "/livez")[0] == 200:
+            if listening in Path(log.name).read_text() and get(base, "/livez")[0] == 200:
                 return process, base
         except OSError:
             pass
@@ -237,6 +242,7 @@ def main():  # noqa: PLR0915 - one straight story, told in order
     ports = [int(port) for port in options.ports.split(",")]
     database_url = f"{options.postgres}/{options.database}"
     workdir = Path(tempfile.mkdtemp(prefix="two-servers-"))
+    prefix = f"two-servers-{secrets.token_hex(6)}"
     env = {
         key: value
         for key, value in os.environ.items()
@@ -251,7 +257,7 @@ def main():  # noqa: PLR0915 - one straight story, told in order
             "HTTPS": "0",  # plain HTTP on the loopback: no TLS proxy in this rig
             "DATABASE_URL": database_url,
             "REDIS_URL": options.redis_url,
-            "CACHE_KEY_PREFIX": "two-servers",
+            "CACHE_KEY_PREFIX": prefix,
             "PAGE_CACHE_SECONDS": "300",
             "VIEW_FLUSH_SECONDS": "1",
             "STATIC_ROOT": str(workdir / "static"),
@@ -273,7 +279,6 @@ def main():  # noqa: PLR0915 - one straight story, told in order
             f'DROP DATABASE IF EXISTS "{options.database}" WITH (FORCE)',
             f'CREATE DATABASE "{options.database}"',
         )
-        flush_redis(options.redis_url)
         run([PYTHON, "manage.py", "migrate", "--noinput", "-v0"], env)
         run([PYTHON, "manage.py", "collectstatic", "--noinput", "-v0"], env)
         run(
@@ -382,7 +387,7 @@ def main():  # noqa: PLR0915 - one straight story, told in order
             admin_sql(
                 options.postgres, f'DROP DATABASE IF EXISTS "{options.database}" WITH (FORCE)'
             )
-            flush_redis(options.redis_url)
+            forget_redis_keys(options.redis_url, prefix)
         except Exception as error:
             print(f"cleanup: {error}", file=sys.stderr)
         logs = list(workdir.glob("gunicorn-*.log"))

@@ -8,6 +8,7 @@ import select
 import signal
 import socket
 import subprocess
+import tempfile
 import threading
 import time
 import urllib.error
@@ -56,6 +57,26 @@ def free_port():
                 continue
             return port
     raise RuntimeError("no free port in 8210-8219")
+
+
+def free_ports(count):
+    """`count` different free ports, held together while they are chosen."""
+    held = []
+    try:
+        for port in TEST_PORTS:
+            probe = socket.socket()
+            try:
+                probe.bind(("127.0.0.1", port))
+            except OSError:
+                probe.close()
+                continue
+            held.append(probe)
+            if len(held) == count:
+                return [sock.getsockname()[1] for sock in held]
+    finally:
+        for sock in held:
+            sock.close()
+    raise RuntimeError(f"fewer than {count} free ports in 8210-8219")
 
 
 def run_manage(*args, env, timeout=60):
@@ -165,16 +186,21 @@ def http_get(url, headers=None, timeout=10):
 
 
 class Gunicorn:
-    """gunicorn with the repository's gunicorn.conf.py on one of our ports."""
+    """gunicorn with the repository's gunicorn.conf.py on one of our ports.
+
+    Ready means: our own process logged that it listens on the port and answers /livez.
+    (Another test session may pick the same free port a moment later; then our gunicorn
+    cannot bind, exits, and we try the next port instead of talking to theirs.)
+    """
 
     def __init__(self, env, port=None, workers=2, log_path=None):
-        self.port = port or free_port()
-        self.env = {
-            **env,
-            "GUNICORN_BIND": f"127.0.0.1:{self.port}",
-            "WEB_CONCURRENCY": str(workers),
-        }
-        self.log_path = log_path
+        self.fixed_port = port
+        self.port = None
+        self.env = {**env, "WEB_CONCURRENCY": str(workers)}
+        if log_path is None:
+            handle, log_path = tempfile.mkstemp(suffix=".log")
+            os.close(handle)
+        self.log_path = Path(log_path)
         self.process = None
 
     @property
@@ -182,37 +208,46 @@ class Gunicorn:
         return f"http://127.0.0.1:{self.port}"
 
     def __enter__(self):
-        out = open(self.log_path, "w") if self.log_path else subprocess.DEVNULL
-        self.process = subprocess.Popen(  # noqa: S603
-            [GUNICORN, "-c", "gunicorn.conf.py"],
-            cwd=ROOT,
-            env=self.env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
+        for _attempt in range(4):
+            self.port = self.fixed_port or free_port()
+            if self._start():
+                return self
+            if self.fixed_port:
+                break
+        raise RuntimeError(f"gunicorn did not start:\n{self.log_tail()}")
+
+    def _start(self):
+        env = {**self.env, "GUNICORN_BIND": f"127.0.0.1:{self.port}"}
+        with open(self.log_path, "w") as out:
+            self.process = subprocess.Popen(  # noqa: S603
+                [GUNICORN, "-c", "gunicorn.conf.py"],
+                cwd=ROOT,
+                env=env,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+        listening = f"Listening at: http://127.0.0.1:{self.port} ({self.process.pid})"
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                raise RuntimeError(f"gunicorn exited with {self.process.returncode}")
-            try:
-                status, _h, _b = http_get(self.url + "/livez", timeout=2)
-                if status == 200:
-                    return self
-            except OSError:
-                pass
+                return False
+            if listening in self.log_path.read_text(errors="replace"):
+                try:
+                    if http_get(self.url + "/livez", timeout=2)[0] == 200:
+                        return True
+                except OSError:
+                    pass
             time.sleep(0.2)
         self.stop()
-        raise RuntimeError("gunicorn did not start")
+        return False
 
     def __exit__(self, *exc):
         self.stop()
 
     def log_tail(self, lines=30):
         """The end of the server's log, for a failing assertion's message."""
-        if not self.log_path:
-            return ""
-        return "\n".join(Path(self.log_path).read_text(errors="replace").splitlines()[-lines:])
+        return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
 
     def stop(self):
         if self.process and self.process.poll() is None:

@@ -7,6 +7,7 @@ exactly their sum, whether a view went through the Redis buffer or straight to t
 """
 
 import time
+import uuid
 from pathlib import Path
 
 import pytest
@@ -24,14 +25,17 @@ VIEWS_EACH_PHASE = 12
 
 @pytest.fixture
 def scratch_redis():
+    """Our Redis database, and a key prefix of this test's own: other sessions running the
+    suite at the same time share the database, so nothing here flushes it."""
     client = redis.Redis(host="127.0.0.1", port=6379, db=REDIS_DB)
     try:
         client.ping()
     except redis.ConnectionError:
         pytest.skip("needs Redis on 127.0.0.1:6379")
-    client.flushdb()
+    client.prefix = f"faults-{uuid.uuid4().hex[:12]}"
     yield client
-    client.flushdb()
+    for key in client.scan_iter(match=f"{client.prefix}*"):
+        client.delete(key)
 
 
 def _view(server, path, times):
@@ -49,7 +53,10 @@ def _diagnosis(server, client, article):
         for line in Path(server.log_path).read_text().splitlines()
         if '"gunicorn.access"' not in line and '"news.cache"' not in line
     ]
-    keys = {key.decode(): client.type(key).decode() for key in client.keys("*")}
+    keys = {
+        key.decode(): client.type(key).decode()
+        for key in client.scan_iter(match=f"{client.prefix}*")
+    }
     hashes = {key: client.hgetall(key) for key, kind in keys.items() if kind == "hash"}
     daily = list(DailyViews.objects.filter(article=article).values_list("day", "count"))
     return f"redis: {keys} {hashes}\ndaily: {daily}\nlog:\n" + "\n".join(lines[-60:])
@@ -68,7 +75,7 @@ def test_redis_outage_serves_pages_and_loses_no_views(tmp_path, scratch_redis):
             DJANGO_SETTINGS_MODULE="tests.settings",
             DATABASE_URL=f"postgres://postgres@127.0.0.1:5432/{database}",
             REDIS_URL=f"redis://127.0.0.1:{proxy.port}/{REDIS_DB}",
-            CACHE_KEY_PREFIX="faults",
+            CACHE_KEY_PREFIX=scratch_redis.prefix,
             PAGE_CACHE_SECONDS="60",
             VIEW_FLUSH_SECONDS="1",
             SECRET_KEY=SECRET,

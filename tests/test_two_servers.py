@@ -8,7 +8,7 @@ import pytest
 import redis
 from django.db import connection
 
-from tests.ops_support import PYTHON, ROOT, free_port
+from tests.ops_support import PYTHON, ROOT, free_ports
 
 
 @pytest.mark.postgres
@@ -20,8 +20,7 @@ def test_two_servers_act_as_one_site():
         redis.Redis(host="127.0.0.1", port=6379).ping()
     except redis.ConnectionError:
         pytest.skip("needs Redis on 127.0.0.1:6379")
-    first = free_port()
-    ports = f"{first},{first + 1}"
+    ports = ",".join(map(str, free_ports(2)))
     result = subprocess.run(  # noqa: S603
         [
             PYTHON,
