@@ -16,6 +16,14 @@ AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 VNU = ROOT / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 
+# What the checkers found per page ("home-az" → {"axe": 0, "html": 0}), printed at the end
+# of the run by the browser conftest so CI's log carries the counts.
+FINDINGS = {}
+
+
+def record(page_name, checker, count):
+    FINDINGS.setdefault(page_name, {})[checker] = count
+
 
 def _need(path):
     if not path.exists():

@@ -16,10 +16,6 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
-# Playwright's sync API runs an event loop in this thread; Django refuses ORM calls from a
-# thread with a running loop unless told that this is deliberate.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--headless",
@@ -73,20 +69,45 @@ _missing_key = pytest.StashKey[int]()
 def pytest_terminal_summary(terminalreporter, config):
     if config.stash.get(_missing_key, 0):
         terminalreporter.write_line(MISSING_LINE)
+        return
+    from tests.browser.checkers import FINDINGS
+
+    if FINDINGS:
+        terminalreporter.section("accessibility checks per page")
+        terminalreporter.write_line(f"{'page':<24} {'axe violations':>15} {'HTML errors':>12}")
+        for name, counts in sorted(FINDINGS.items()):
+            axe, html = counts.get("axe", "-"), counts.get("html", "-")
+            terminalreporter.write_line(f"{name:<24} {axe!s:>15} {html!s:>12}")
 
 
 # --- the browser --------------------------------------------------------------------------
 
 
-@pytest.fixture(scope="session")
-def playwright_instance():
+@pytest.fixture(scope="module")
+def async_unsafe_allowed():
+    """Playwright's sync API keeps an event loop running in this thread, and Django refuses
+    ORM calls from a thread with a running loop unless told this is deliberate. Only while
+    a browser module runs: the variable must not leak into other tests (or their
+    subprocesses: `check --deploy` rightly fails on it)."""
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    yield
+    if previous is None:
+        del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
+    else:
+        os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+
+
+@pytest.fixture(scope="module")
+def playwright_instance(async_unsafe_allowed):
+    # Per module, not per session: the loop it runs must be gone before other tests run.
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
         yield playwright
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser(playwright_instance):
     browser = playwright_instance.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
     yield browser
@@ -216,35 +237,53 @@ def pytest_runtest_call(item):
 # --- the site -----------------------------------------------------------------------------
 
 
+@pytest.fixture(scope="session")
+def migrated_state(django_db_setup):
+    """What the migrations put in the test database (groups, permissions), as pytest-django
+    serialised it. Taken before any Playwright starts: under Playwright's running loop the
+    main thread gets other connection objects, which do not carry it."""
+    from django.db import connection
+
+    return getattr(connection, "_test_serialized_contents", None)
+
+
+def reset_database(migrated_state):
+    """Empty the test database and put back what the migrations made, as Django's
+    TransactionTestCase does with serialized_rollback."""
+    from django.db import connection
+
+    # Never anything but a test database.
+    assert connection.settings_dict["NAME"].startswith("test_"), connection.settings_dict
+    call_command("flush", verbosity=0, interactive=False, inhibit_post_migrate=bool(migrated_state))
+    if migrated_state:
+        connection.creation.deserialize_db_from_string(migrated_state)
+
+
 @pytest.fixture(scope="module")
-def demo_site(django_db_setup, django_db_blocker, tmp_path_factory):
+def demo_site(migrated_state, async_unsafe_allowed, django_db_blocker, tmp_path_factory):
     """A live server over the demo content, loaded once per test module.
 
     pytest-django's own live_server empties the database after every test (it is a
     transactional test), and loading the demo with its photos takes seconds; readers'
     pages only read, so one module shares one load. The data is committed for the
     server's thread to see, and removed when the module ends, with what the migrations
-    put there restored when the run keeps a copy of it.
+    put there restored (a transactional test before may have emptied it without that).
     """
-    from django.db import connection
+    from django.db import connections
     from django.test.utils import override_settings
     from pytest_django.live_server_helper import LiveServer
 
     media = tmp_path_factory.mktemp("media")
     with django_db_blocker.unblock(), override_settings(MEDIA_ROOT=media):
-        # The flush below empties the database: never anything but a test database.
-        assert connection.settings_dict["NAME"].startswith("test_"), connection.settings_dict
+        reset_database(migrated_state)
         server = LiveServer("localhost")
         try:
             call_command("load_demo", verbosity=0, stdout=io.StringIO())
             yield server
         finally:
             server.stop()
-            # As Django's TransactionTestCase does with serialized_rollback.
-            serialized = getattr(connection, "_test_serialized_contents", None)
-            call_command(
-                "flush", verbosity=0, interactive=False, inhibit_post_migrate=bool(serialized)
-            )
-            if serialized:
-                connection.creation.deserialize_db_from_string(serialized)
+            reset_database(migrated_state)
+            # Connections opened under Playwright's loop belong to it: close them here, or
+            # the test database cannot be dropped at the end of the run.
+            connections.close_all()
     shutil.rmtree(media, ignore_errors=True)

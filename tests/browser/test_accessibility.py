@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.browser.checkers import describe_axe, run_axe
+from tests.browser.checkers import describe_axe, record, run_axe
 from tests.browser.site_pages import all_pages, expected_status, page_id, url_for
 
 
@@ -17,4 +17,5 @@ def test_axe_finds_no_wcag_violation(open_browser_page, pair):
     response = page.goto(path)
     assert response.status == expected_status(page_type)
     violations = run_axe(page)
+    record(page_id(pair), "axe", len(violations))
     assert violations == [], f"{path}\n{describe_axe(violations)}"

@@ -1,6 +1,6 @@
 """The Nu HTML Checker finds no error in the HTML the live server sends for any page type."""
 
-from tests.browser.checkers import check_html
+from tests.browser.checkers import check_html, record
 from tests.browser.site_pages import all_pages, expected_status, page_id, url_for
 
 
@@ -10,8 +10,10 @@ def test_every_page_type_is_valid_html(page, tmp_path):
         path = url_for(*pair)
         response = page.request.get(path)
         assert response.status == expected_status(pair[0]), path
-        documents[f"{page_id(pair)} {path}"] = response.text()
+        documents[page_id(pair)] = response.text()
     errors = check_html(documents, tmp_path)
+    for name, messages in errors.items():
+        record(name, "html", len(messages))
     found = {name: messages for name, messages in errors.items() if messages}
     assert found == {}, "\n".join(
         f"{name}:\n  " + "\n  ".join(messages) for name, messages in found.items()

@@ -26,3 +26,23 @@ def test_screenshot_desktop_and_phone(page, phone_page, pair):
         target = SCREENSHOTS / f"{page_type}-{language}-{device}.png"
         browser_page.screenshot(path=target, full_page=True)
         assert target.stat().st_size > 10_000
+
+
+def test_readme_screenshots(open_browser_page):
+    """The two the README shows: the first screen, not the whole page (copy them to
+    docs/screenshots/ by hand when the look changes)."""
+    SCREENSHOTS.mkdir(exist_ok=True)
+    desktop = open_browser_page(viewport={"width": 1280, "height": 860})
+    desktop.goto(url_for("home", "az"))
+    desktop.evaluate("() => document.fonts.ready")
+    desktop.screenshot(path=SCREENSHOTS / "readme-home-az-desktop.png")
+    phone = open_browser_page(
+        viewport={"width": 375, "height": 740}, device_scale_factor=2, is_mobile=True
+    )
+    phone.goto(url_for("article-photo", "en"))
+    phone.evaluate("() => document.fonts.ready")
+    phone.screenshot(
+        path=SCREENSHOTS / "readme-article-en-phone.png",
+        full_page=True,
+        clip={"x": 0, "y": 0, "width": 375, "height": 1400},
+    )
