@@ -43,10 +43,10 @@ def production_settings(**overrides):
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
-def test_check_deploy_passes_at_warning_level():
-    result = run_manage(
-        "check", "--deploy", "--fail-level", "WARNING", env=production_env(**PRODUCTION)
-    )
+@pytest.mark.parametrize("behind_proxy", [None, "1"])
+def test_check_deploy_passes_at_warning_level(behind_proxy):
+    env = production_env(**PRODUCTION, TRUST_PROXY_HEADERS=behind_proxy)
+    result = run_manage("check", "--deploy", "--fail-level", "WARNING", env=env)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues" in result.stdout
 
