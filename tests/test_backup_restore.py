@@ -13,8 +13,6 @@ from news.models import Article
 from tests.factories import ArticleFactory
 from tests.ops_support import ROOT, SECRET, Gunicorn, http_get, production_env
 
-RESTORED_DB = "test_security_restored"
-
 
 def _admin_connection():
     settings = connection.settings_dict
@@ -41,9 +39,11 @@ def _admin(*statements):
 
 @pytest.fixture
 def empty_database():
-    _admin(f'DROP DATABASE IF EXISTS "{RESTORED_DB}"', f'CREATE DATABASE "{RESTORED_DB}"')
-    yield f"postgres://postgres@127.0.0.1:5432/{RESTORED_DB}"
-    _admin(f'DROP DATABASE IF EXISTS "{RESTORED_DB}" WITH (FORCE)')
+    # Named after this session's test database, so parallel sessions never share it.
+    name = f"{connection.settings_dict['NAME']}_restored"
+    _admin(f'DROP DATABASE IF EXISTS "{name}"', f'CREATE DATABASE "{name}"')
+    yield f"postgres://postgres@127.0.0.1:5432/{name}"
+    _admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def _script(name, *args, env):

@@ -28,7 +28,8 @@ def test_two_servers_act_as_one_site():
             "--ports",
             ports,
             "--database",
-            "test_security_two_servers",
+            # Per test database: sessions running the suite side by side do not collide.
+            f"{connection.settings_dict['NAME']}_two_servers",
             "--redis-url",
             "redis://127.0.0.1:6379/9",
             "--views",
