@@ -106,7 +106,14 @@ class TcpProxy:
         self._thread = threading.Thread(target=self._serve, daemon=True)
 
     def __enter__(self):
-        self.restore()
+        for _attempt in range(4):
+            try:
+                self.restore()
+                break
+            except OSError:  # taken since free_port() looked: another session's server
+                self.port = free_port()
+        else:
+            raise RuntimeError("no port for the TCP proxy")
         self._thread.start()
         return self
 
@@ -117,7 +124,11 @@ class TcpProxy:
     def restore(self):
         listener = socket.socket()
         listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        listener.bind(("127.0.0.1", self.port))
+        try:
+            listener.bind(("127.0.0.1", self.port))
+        except OSError:
+            listener.close()
+            raise
         listener.listen(64)
         listener.settimeout(0.1)
         self._listener = listener
