@@ -1,4 +1,5 @@
-"""The browser harness: Debian's Chromium through Playwright against pytest-django's live server.
+"""The browser harness: Debian's Chromium through Playwright against a live Django server
+over the demo content (`demo_site`, loaded once per module).
 
 Every test here gets the `browser` marker. A page from the `page` fixture records console
 errors, uncaught exceptions and Content-Security-Policy violation events; any of them fails
@@ -31,6 +32,7 @@ BROWSER_DIR = Path(__file__).resolve().parent
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 375, "height": 740}
 MISSING_LINE = f"Browser tests skipped: {CHROMIUM} is missing."
+_missing_key = pytest.StashKey[int]()
 
 
 def chromium_available():
@@ -61,9 +63,6 @@ def pytest_collection_modifyitems(config, items):
     kept = set(map(id, browser_items))
     items[:] = [item for item in items if id(item) not in kept]
     config.stash[_missing_key] = len(browser_items)
-
-
-_missing_key = pytest.StashKey[int]()
 
 
 def pytest_terminal_summary(terminalreporter, config):
