@@ -1,6 +1,8 @@
 """Readers' discovery pages: search and the archive by month. Thin views over
 news.search and news.browsing; one template each."""
 
+import hashlib
+
 from django.core.paginator import InvalidPage
 from django.http import Http404, HttpResponsePermanentRedirect
 from django.shortcuts import render
@@ -10,6 +12,7 @@ from django.utils.translation import override
 from django.views.decorators.http import require_safe
 
 from news import browsing, search, selectors
+from news.cache import cached_locally
 from news.i18n import current_language
 from portal.seo import alternates_for
 
@@ -41,28 +44,35 @@ def search_page(request):
     year = _int_or_none(request.GET.get("year"))
     if year not in years:
         year = None
-    try:
-        results = search.search(
-            query,
-            language,
-            page_number=request.GET.get("page") or 1,
-            sort=sort,
-            category_id=category_id,
-            year=year,
-        )
-    except InvalidPage as error:
-        raise Http404(str(error)) from error
     kept = {"q": query, "sort": sort, "category": category_id or "", "year": year or ""}
     kept_query = urlencode({key: value for key, value in kept.items() if value})
-    hits = [
-        {
-            "article": article,
-            "title": article.text("title"),
-            "title_html": search.highlight(article.text("title"), results.terms),
-            "snippet": search.snippet(article, results.terms, language),
-        }
-        for article in results.articles
-    ]
+    page_number = request.GET.get("page") or 1
+
+    def find():
+        results = search.search(
+            query, language, page_number=page_number, sort=sort, category_id=category_id, year=year
+        )
+        hits = [
+            {
+                "article": article,
+                "title": article.text("title"),
+                "title_html": search.highlight(article.text("title"), results.terms),
+                "snippet": search.snippet(article, results.terms, language),
+            }
+            for article in results.articles
+        ]
+        return results, hits
+
+    # One page of results is the same for every reader until content changes: kept in
+    # this worker's memory per content version, with its rendered list (search.html).
+    results_key = hashlib.sha256(repr([language, kept_query, page_number]).encode()).hexdigest()
+    try:
+        if len(str(page_number)) <= 6:
+            results, hits = cached_locally(f"search-page:{results_key}", find)
+        else:
+            results, hits = find()
+    except InvalidPage as error:
+        raise Http404(str(error)) from error
     return render(
         request,
         "news/search.html",
@@ -72,6 +82,7 @@ def search_page(request):
             "results": results,
             "page_obj": results.page,
             "hits": hits,
+            "results_key": results_key,
             "sort": sort,
             "categories": categories,
             "category_id": category_id,

@@ -16,6 +16,7 @@ whatever the size of the archive.
 
 import datetime
 import functools
+import hashlib
 import html
 import re
 from dataclasses import dataclass
@@ -36,6 +37,7 @@ from django.db.models.expressions import RawSQL, Value
 from django.utils.html import strip_tags
 from django.utils.safestring import mark_safe
 
+from news.cache import cached
 from news.models import Article
 from news.text import fold
 
@@ -46,6 +48,8 @@ MAX_RESULTS = 200
 RECENT_WINDOW = 2000
 PAGE_SIZE = 20
 SNIPPET_WORDS = 30
+# Cached matches of one query stay at most this long (they are versioned anyway).
+SEARCH_TIMEOUT = 600
 SORTS = ("relevance", "newest")
 
 _TERM = re.compile(r"[^\W_]+", re.UNICODE)
@@ -158,10 +162,22 @@ def search(query, language, *, page_number=1, sort="relevance", category_id=None
             published = published.filter(category_id=category_id)
         if year:
             published = published.filter(published_at__year=year)
-        if connection.vendor == "postgresql":
-            candidates = _postgresql_candidates(published, language, terms)
-        else:
-            candidates = _substring_candidates(published, language, terms)
+        find = (
+            _postgresql_candidates if connection.vendor == "postgresql" else _substring_candidates
+        )
+        # Matches are the same for every reader until content changes, so they are
+        # kept per content version (news.cache): a repeated query (the common case on
+        # a big news day) costs no full-text query; any publish, edit, withdrawal or
+        # delete makes it search afresh.
+        what = [language, category_id, year, MAX_RESULTS, RECENT_WINDOW, *terms]
+        digest = hashlib.sha256(repr(what).encode()).hexdigest()[:32]
+        candidates = list(
+            cached(
+                f"search:{digest}",
+                lambda: find(published, language, terms),
+                timeout=SEARCH_TIMEOUT,
+            )
+        )
         if sort == "relevance":
             candidates.sort(key=lambda row: (row[1], row[2], row[0]), reverse=True)
     page = Paginator(candidates, PAGE_SIZE, allow_empty_first_page=True).page(page_number)

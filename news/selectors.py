@@ -1,10 +1,11 @@
 """Reads that reader pages share, each with a fixed number of queries."""
 
 from django.core.paginator import EmptyPage, InvalidPage, Paginator
+from django.db import connection
 from django.http import Http404
 from django.utils.functional import cached_property
 
-from news.cache import cached
+from news.cache import cached, cached_locally
 from news.models import Article, Category
 
 LISTING_PAGE_SIZE = 20
@@ -26,7 +27,9 @@ def latest_articles():
 
 
 def home_articles(count=12):
-    return list(Article.objects.published().for_listing()[:count])
+    # Unevaluated: the home page's cards are a fragment cached per content version,
+    # so warm pages never run this query.
+    return Article.objects.published().for_listing()[:count]
 
 
 def category_by_slug(slug, language):
@@ -91,7 +94,9 @@ class SeekPaginator(Paginator):
             rows = rows.filter(published_at__lte=published_at).exclude(
                 published_at=published_at, id__gt=pk
             )
-        return self._get_page(list(rows[: self.per_page]), number, self)
+        # Left unevaluated: a page whose rendered rows are cached per content version
+        # (the listing template's fragment) never runs this query.
+        return self._get_page(rows[: self.per_page], number, self)
 
 
 def listing_page(page_number, category=None, language=None):
@@ -110,11 +115,24 @@ def listing_page(page_number, category=None, language=None):
 
 
 def article_for_reader(pk, *, preview=False):
-    """The article at `pk` if readers may see it; staff previews see any state."""
-    # The gallery comes in one more query, however many photos it has.
+    """The article at `pk` if readers may see it; staff previews see any state.
+
+    For readers the loaded article is kept in this worker's memory per content version
+    (news.cache): any save, delete or scheduled publication changes the version, so it
+    never outlives a change. Its view count is not part of the content: read it with
+    `stored_view_count`.
+    """
+    if preview:
+        return _load_article(pk, preview=True)
+    return cached_locally(f"article:{pk}", lambda: _load_article(pk))
+
+
+def _load_article(pk, *, preview=False):
+    # No gallery prefetch: the gallery is part of the article's rendered main block,
+    # cached per content version (article.html), so it costs one query only when that
+    # block is rendered, however many photos there are.
     articles = (
         Article.objects.select_related("category")
-        .prefetch_related("photos")
         # The folded search copies are as long as the texts and never shown.
         .defer("search_az", "search_en")
     )
@@ -124,6 +142,16 @@ def article_for_reader(pk, *, preview=False):
     if article is None:
         raise Http404("No such article")
     return article
+
+
+def stored_view_count(pk):
+    """The article's counted views as stored now (the flusher adds to it at any time)."""
+    # A plain statement: this runs on every article page, and the ORM's query building
+    # costs more than the query.
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT view_count FROM news_article WHERE id = %s", [pk])
+        row = cursor.fetchone()
+    return row[0] if row else 0
 
 
 def related_articles(article):

@@ -86,6 +86,9 @@ def article(request, pk, slug):
     if slug != article.slug_for(language):
         return HttpResponsePermanentRedirect(article.get_absolute_url())
     preview = not article.is_public
+    # The article may come from a per-version cache; its count is always read fresh,
+    # before this view is counted (count_view says how many to add to it).
+    view_count = article.view_count if preview else selectors.stored_view_count(article.pk)
     # Staff reading the site are checking it, not reading it: they are never counted.
     counted = services.count_view(article, request, preview=preview or is_staff)
     written = article.languages
@@ -96,7 +99,7 @@ def article(request, pk, slug):
         {
             "article": article,
             # count_view says how many views to add: this one and any still buffered.
-            "view_count": article.view_count + counted,
+            "view_count": view_count + counted,
             "related": selectors.related_articles(article),
             "preview": preview,
             "shown_language": shown,

@@ -93,8 +93,8 @@ def test_deep_page_reads_no_skipped_rows(client, category_with_ties):
     assert "JOIN" not in boundary
     with CaptureQueriesContext(connection) as warm:
         response = client.get(url, HTTP_USER_AGENT=READER_UA)
-    assert len(warm) == 1
-    assert "OFFSET" not in warm.captured_queries[0]["sql"]
+    # Warm, the rendered rows come from their fragment (cached per content version).
+    assert len(warm) == 0
     assert [article.pk for article in response.context["page_obj"].object_list] == (
         reference_order(category_with_ties)[60:]
     )
