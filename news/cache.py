@@ -57,8 +57,9 @@ def _next_due():
     )
 
 
-def _read_version():
-    values = cache.get_many([VERSION_KEY, NEXT_DUE_KEY])
+def _read_version(values=None):
+    if values is None:
+        values = cache.get_many([VERSION_KEY, NEXT_DUE_KEY])
     version = values.get(VERSION_KEY)
     if version is None:
         cache.add(VERSION_KEY, _fresh_version(), timeout=None)
@@ -94,6 +95,39 @@ def content_version():
     if memo is not None:
         memo["version"] = version
     return version
+
+
+def shares_redis_with(url):
+    """The raw Redis client of the shared cache, if it is the Redis database at `url`
+    (so commands for both can go in one round trip), else None."""
+    from django.core.cache import caches
+    from django.core.cache.backends.redis import RedisCache
+
+    backend = caches["default"]
+    if not url or not isinstance(backend, RedisCache) or backend._servers != [url]:
+        return None
+    return backend._cache.get_client(write=True)
+
+
+def content_version_with(redis_client, add_commands):
+    """The content version, read in the same Redis pipeline as `add_commands(pipe)`.
+
+    One round trip for both: the article page served from the page cache reads the
+    version and counts its view together. Returns (version, the results of the added
+    commands). The version is memoised for the request like `content_version()`.
+    """
+    keys = [VERSION_KEY, NEXT_DUE_KEY]
+    pipe = redis_client.pipeline(transaction=False)
+    pipe.mget([cache.make_and_validate_key(key) for key in keys])
+    add_commands(pipe)
+    raw, *added = pipe.execute()
+    loads = cache._cache._serializer.loads
+    values = {key: loads(value) for key, value in zip(keys, raw, strict=True) if value is not None}
+    version = _read_version(values)
+    memo = _request_memo.get()
+    if memo is not None:
+        memo["version"] = version
+    return version, added
 
 
 def bump_content_version():

@@ -86,6 +86,43 @@ def add(article_id, day=None):
     return pending
 
 
+def add_with_version(article_id):
+    """Buffer one view and read the content version in the same Redis round trip.
+
+    Only when the shared cache is the same Redis database as the buffer. Returns the
+    counted view ({"article", "day", "pending", "used"}), or None when it was not
+    counted this way (the caller then counts as usual). A view counted here but not
+    shown after all is taken back with `take_back`.
+    """
+    from news.cache import content_version_with, shares_redis_with
+
+    if not _usable():
+        return None
+    redis_client = shares_redis_with(settings.VIEW_BUFFER_URL)
+    if redis_client is None:
+        return None
+    day = timezone.localdate()
+    field = f"{article_id}:{day.isoformat()}"
+    try:
+        _version, (pending,) = content_version_with(
+            redis_client, lambda pipe: pipe.hincrby(pending_key(), field, 1)
+        )
+    except Exception as error:
+        _mark_down(error)
+        return None
+    start_flusher()
+    return {"article": article_id, "day": day, "pending": pending, "used": False}
+
+
+def take_back(view):
+    """Undo a view counted by `add_with_version` that was not shown (a 404, another
+    page under that address after a content change)."""
+    try:
+        client().hincrby(pending_key(), f"{view['article']}:{view['day'].isoformat()}", -1)
+    except Exception:
+        logger.exception("could not take back a view counted ahead of its page")
+
+
 def pending_for(article_id, day=None):
     """Views of `article_id` on `day` waiting in the buffer (0 when there is none)."""
     if not _usable():

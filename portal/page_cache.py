@@ -32,7 +32,7 @@ from django.core.cache import cache
 from django.http import HttpResponse, HttpResponseNotModified
 from django.utils.http import http_date, parse_http_date_safe
 
-from news import services
+from news import services, view_buffer
 from news.cache import content_version, request_scope
 
 logger = logging.getLogger(__name__)
@@ -55,11 +55,22 @@ class PageCacheMiddleware:
         with request_scope():
             if not is_anonymous_page_request(request):
                 return self.get_response(request)
-            key = page_key(request)
+            digest = url_digest(request)
+            ahead = count_ahead(request, digest)
+            key = page_key(request, digest)
             entry = load(key) if key else None
             if entry is not None:
-                return serve(request, entry)
-            response = self.get_response(request)
+                if entry["article"] and not ahead:
+                    remember_article_page(digest, entry["article"])
+                return serve(request, entry, ahead)
+            request.view_counted_ahead = ahead
+            try:
+                response = self.get_response(request)
+            finally:
+                if ahead and not ahead["used"]:
+                    view_buffer.take_back(ahead)
+            if digest and getattr(response, "counts_views_of", None):
+                remember_article_page(digest, response.counts_views_of)
             if not is_shareable(request, response):
                 return response
             entry = make_entry(response)
@@ -77,19 +88,47 @@ def is_anonymous_page_request(request):
     return settings.SESSION_COOKIE_NAME not in cookies and "messages" not in cookies
 
 
-def page_key(request):
-    """The cache key, or None when page caching is off or the cache is down."""
-    if settings.PAGE_CACHE_SECONDS <= 0:
-        return None
-    version = content_version()
-    if version is None:
-        return None
+def url_digest(request):
+    """The page's full URL (scheme, host, path, query) hashed, or None when the host
+    is not allowed."""
     try:
         url = request.build_absolute_uri()
     except Exception:  # a disallowed host: let the normal path answer it
         return None
-    digest = hashlib.sha256(url.encode()).hexdigest()[:32]
+    return hashlib.sha256(url.encode()).hexdigest()[:32]
+
+
+def page_key(request, digest):
+    """The cache key, or None when page caching is off or the cache is down."""
+    if digest is None or settings.PAGE_CACHE_SECONDS <= 0:
+        return None
+    version = content_version()
+    if version is None:
+        return None
     return f"page:{version}:{digest}"
+
+
+# Addresses this worker has answered with an article page, with the article's id
+# (bounded, least recently used first out). A reader's next request for one reads the
+# content version and counts the view in one Redis round trip instead of two, whether
+# the page then comes from the page cache or is rendered; if the address turns out not
+# to show that article after all (a content change, a 404), the view is taken back.
+_article_pages = OrderedDict()
+
+
+def remember_article_page(digest, article_id):
+    with _local_lock:
+        _article_pages[digest] = article_id
+        _article_pages.move_to_end(digest)
+        while len(_article_pages) > LOCAL_PAGES:
+            _article_pages.popitem(last=False)
+
+
+def count_ahead(request, digest):
+    article_id = _article_pages.get(digest) if digest else None
+    if article_id is None or not services.is_countable_view(request):
+        return None
+    return view_buffer.add_with_version(article_id)
 
 
 # Pages are also kept in each worker's memory (a few hundred, least recently used
@@ -177,13 +216,18 @@ def validators(response, entry):
     return response
 
 
-def serve(request, entry):
+def serve(request, entry, ahead=None):
     """Answer from the cache: count the view, then the page or a 304."""
     if entry["article"] and services.is_countable_view(request):
-        try:
-            services.count_view_of(entry["article"])
-        except Exception:  # a database outage must not turn a cached page into an error
-            logger.exception("could not count a view of a cached page")
+        if ahead and ahead["article"] == entry["article"]:
+            ahead["used"] = True  # counted with the version read
+        else:
+            try:
+                services.count_view_of(entry["article"])
+            except Exception:  # a database outage must not turn a cached page into an error
+                logger.exception("could not count a view of a cached page")
+    if ahead and not ahead["used"]:
+        view_buffer.take_back(ahead)
     if is_not_modified(request, entry):
         return validators(HttpResponseNotModified(), entry)
     response = HttpResponse(b"" if request.method == "HEAD" else entry["content"])
