@@ -94,18 +94,14 @@ def add_with_version(article_id):
     counted this way (the caller then counts as usual). A view counted here but not
     shown after all is taken back with `take_back`.
     """
-    from news.cache import content_version_with, shares_redis_with
+    from news.cache import content_version_and_count, shares_redis_with
 
-    if not _usable():
-        return None
-    redis_client = shares_redis_with(settings.VIEW_BUFFER_URL)
-    if redis_client is None:
+    if not _usable() or not shares_redis_with(settings.VIEW_BUFFER_URL):
         return None
     day = timezone.localdate()
-    field = f"{article_id}:{day.isoformat()}"
     try:
-        _version, (pending,) = content_version_with(
-            redis_client, lambda pipe: pipe.hincrby(pending_key(), field, 1)
+        _version, pending = content_version_and_count(
+            pending_key(), f"{article_id}:{day.isoformat()}"
         )
     except Exception as error:
         _mark_down(error)
