@@ -1,5 +1,7 @@
 """Reads that reader pages share, each with a fixed number of queries."""
 
+from collections.abc import Sequence
+
 from django.core.paginator import EmptyPage, InvalidPage, Paginator
 from django.db import connection
 from django.http import Http404
@@ -60,23 +62,25 @@ class SeekPaginator(Paginator):
        LIMIT size, an index range scan that reads only the rows it shows.
 
     The total (for the page links) is cached per content version too.
+
+    `rows` is the listing's queryset or a function that makes it: building a queryset
+    costs CPU, and a warm page (count, boundary and rendered rows all cached) needs none.
     """
 
-    def __init__(self, queryset, per_page, cache_name):
-        super().__init__(queryset, per_page, allow_empty_first_page=True)
+    def __init__(self, rows, per_page, cache_name):
+        self.rows = rows if callable(rows) else lambda: rows
+        super().__init__([], per_page, allow_empty_first_page=True)
         self.cache_name = cache_name
 
     @cached_property
     def count(self):
-        return cached(f"{self.cache_name}:count", self.object_list.count)
+        return cached(f"{self.cache_name}:count", lambda: self.rows().count())
 
     def boundary(self, number):
         offset = (number - 1) * self.per_page
 
         def seek():
-            keys = self.object_list.order_by("-published_at", "-id").values_list(
-                "published_at", "id"
-            )
+            keys = self.rows().order_by("-published_at", "-id").values_list("published_at", "id")
             return list(keys[offset : offset + 1])
 
         found = cached(f"{self.cache_name}:page:{number}", seek)
@@ -86,26 +90,57 @@ class SeekPaginator(Paginator):
 
     def page(self, number):
         number = self.validate_number(number)
-        rows = self.object_list
-        if number > 1:
-            published_at, pk = self.boundary(number)
-            # `published_at <= t` is the index condition; leaving out the rare rows at
-            # exactly `t` with a larger id completes the (published_at, id) comparison.
-            rows = rows.filter(published_at__lte=published_at).exclude(
-                published_at=published_at, id__gt=pk
-            )
-        # Left unevaluated: a page whose rendered rows are cached per content version
-        # (the listing template's fragment) never runs this query.
-        return self._get_page(rows[: self.per_page], number, self)
+        boundary = self.boundary(number) if number > 1 else None
+
+        def page_rows():
+            rows = self.rows()
+            if boundary is not None:
+                published_at, pk = boundary
+                # `published_at <= t` is the index condition; leaving out the rare rows
+                # at exactly `t` with a larger id completes the (published_at, id) order.
+                rows = rows.filter(published_at__lte=published_at).exclude(
+                    published_at=published_at, id__gt=pk
+                )
+            return list(rows[: self.per_page])
+
+        # Read only when used: a page whose rendered rows are cached per content version
+        # (the listing template's fragment) never builds or runs this query.
+        return self._get_page(LazyRows(page_rows), number, self)
+
+
+class LazyRows(Sequence):
+    """A page's rows, fetched the first time they are looked at."""
+
+    def __init__(self, fetch):
+        self._fetch = fetch
+        self._rows = None
+
+    def _all(self):
+        if self._rows is None:
+            self._rows = self._fetch()
+        return self._rows
+
+    def __getitem__(self, index):
+        return self._all()[index]
+
+    def __len__(self):
+        return len(self._all())
+
+    def __iter__(self):
+        return iter(self._all())
 
 
 def listing_page(page_number, category=None, language=None):
     """One page of a dated listing, newest first; a bad page number is a 404."""
-    articles = Article.objects.published().for_listing()
-    if category is not None:
-        articles = articles.filter(category=category)
-    if language:
-        articles = articles.written_in(language)
+
+    def articles():
+        rows = Article.objects.published().for_listing()
+        if category is not None:
+            rows = rows.filter(category=category)
+        if language:
+            rows = rows.written_in(language)
+        return rows
+
     cache_name = f"listing:{category.pk if category else 'all'}:{language or 'any'}"
     paginator = SeekPaginator(articles, LISTING_PAGE_SIZE, cache_name)
     try:
