@@ -34,6 +34,7 @@ from django.db.models import (
     Subquery,
 )
 from django.db.models.expressions import RawSQL, Value
+from django.db.models.functions import Coalesce
 from django.utils.html import strip_tags
 from django.utils.safestring import mark_safe
 
@@ -45,7 +46,10 @@ MAX_QUERY_LENGTH = 200
 MAX_TERMS = 8
 MIN_TERM_LENGTH = 2
 MAX_RESULTS = 200
-RECENT_WINDOW = 2000
+# Three steps, each bounded (see _postgresql_candidates): the newest WALK_WINDOW rows
+# tested one by one, then the GIN matches among the newest RECENT_WINDOW, then all.
+WALK_WINDOW = 1000
+RECENT_WINDOW = 10000
 PAGE_SIZE = 20
 SNIPPET_WORDS = 30
 # Cached matches of one query stay at most this long (they are versioned anyway).
@@ -90,9 +94,10 @@ class Results:
 class TsMatch(Func):
     """`vector @@ query` written as its function, which no index can answer.
 
-    Used on purpose for the recent window: there the newest rows are read in index
-    order and tested one by one, stopping at MAX_RESULTS, while the planner (which
-    cannot estimate prefix queries) would otherwise fetch every match through GIN.
+    Used on purpose for the newest WALK_WINDOW rows: there they are read in date order
+    and tested one by one, stopping at MAX_RESULTS, which is cheapest for very common
+    words; the planner (which cannot estimate prefix queries) might otherwise fetch
+    every match through GIN.
     """
 
     function = "ts_match_vq"
@@ -122,24 +127,43 @@ def _postgresql_candidates(published, language, terms):
     query = SearchQuery(tsquery, search_type="raw", config="simple")
     vector = _vector(language)
     rank = SearchRank(vector, query)
-    # 1. The newest RECENT_WINDOW articles, newest first, until MAX_RESULTS match.
-    boundary = published.order_by("-published_at", "-id").values("published_at")[
-        RECENT_WINDOW - 1 : RECENT_WINDOW
-    ]
-    recent = published.filter(TsMatch(vector, query), published_at__gte=Subquery(boundary))
-    candidates = _candidates(recent, rank)
+
+    def newest(count):
+        """The publication time of the count-th newest article (a subquery); the
+        earliest possible time when there are fewer, so the window is all of them."""
+        return Coalesce(
+            Subquery(
+                published.order_by("-published_at", "-id").values("published_at")[count - 1 : count]
+            ),
+            Value(datetime.datetime.min.replace(tzinfo=datetime.UTC)),
+            output_field=DateTimeField(),
+        )
+
+    # 1. The newest WALK_WINDOW articles, newest first, until MAX_RESULTS match: a walk
+    # down the date index testing each row's text (about 12 µs a row), which stops early
+    # for very common words.
+    walked = published.filter(TsMatch(vector, query), published_at__gte=newest(WALK_WINDOW))
+    candidates = _candidates(walked, rank)
     if len(candidates) >= MAX_RESULTS:
         return candidates
-    # 2. Fewer: the words are rare (or the archive small); the GIN index finds them all.
-    # Ordering by an expression the date index cannot supply keeps the planner from
-    # walking that index row by row in the hope of finding matches early.
-    everywhere = published.alias(
+    # Below, ordering by an expression no index supplies keeps the planner from walking
+    # the date index row by row in the hope of finding matches early: the GIN index
+    # gives the matching rows and only those are read, ranked, and the newest kept.
+    matching = published.alias(
         vector=vector,
         unindexed_date=ExpressionWrapper(
             F("published_at") + Value(datetime.timedelta(0)), output_field=DateTimeField()
         ),
     ).filter(vector=query)
-    return _candidates(everywhere, rank, date="unindexed_date")
+    # 2. The matches among the newest RECENT_WINDOW: the GIN index's matches ANDed with
+    # a range of the date index (a BitmapAnd), so only the window's matches are read.
+    recent = matching.filter(published_at__gte=newest(RECENT_WINDOW))
+    candidates = _candidates(recent, rank, date="unindexed_date")
+    if len(candidates) >= MAX_RESULTS:
+        return candidates
+    # 3. Fewer still: the words are rare (or the archive small), and so are their
+    # matches; the GIN index finds them all.
+    return _candidates(matching, rank, date="unindexed_date")
 
 
 def _substring_candidates(published, language, terms):
