@@ -7,6 +7,7 @@ from django.utils.translation import override
 from django.views.decorators.http import require_safe
 
 from news import selectors, services
+from news.cache import cached_locally
 from news.i18n import LANGUAGE_CODES, current_language
 from portal.seo import alternates_for
 
@@ -104,8 +105,12 @@ def article(request, pk, slug):
             "preview": preview,
             "shown_language": shown,
             "canonical_url": article.get_absolute_url(shown),
-            "alternates": alternates_for(
-                article.get_absolute_url, languages=written or LANGUAGE_CODES
+            # Per article and content version, like the article itself.
+            "alternates": cached_locally(
+                f"article_alternates:{article.pk}",
+                lambda: alternates_for(
+                    article.get_absolute_url, languages=written or LANGUAGE_CODES
+                ),
             ),
         },
     )
