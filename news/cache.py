@@ -120,13 +120,16 @@ def _redis_backend():
 
 
 def _raw_client(backend):
+    """(pool, client, the read-and-count script, the version keys as stored)."""
     pool = backend._cache._get_connection_pool(write=True)
     found = _raw_clients.get(id(pool))
     if found is None or found[0] is not pool:
         import redis
 
         client = redis.Redis(connection_pool=pool)
-        found = _raw_clients[id(pool)] = (pool, client, client.register_script(_READ_AND_COUNT))
+        keys = [backend.make_and_validate_key(key) for key in _VERSION_KEYS]
+        script = client.register_script(_READ_AND_COUNT)
+        found = _raw_clients[id(pool)] = (pool, client, script, keys)
     return found
 
 
@@ -139,28 +142,21 @@ def _get_version_keys():
     backend = _redis_backend()
     if backend is None:
         return cache.get_many(list(_VERSION_KEYS))
-    _pool, client, _script = _raw_client(backend)
-    keys = [backend.make_and_validate_key(key) for key in _VERSION_KEYS]
+    _pool, client, _script, keys = _raw_client(backend)
     return _decode(backend, client.mget(keys))
 
 
-def shares_redis_with(url):
-    """Whether the shared cache is the Redis database at `url`, so that commands for
-    both can go in one round trip."""
-    backend = _redis_backend()
-    return backend is not None and bool(url) and backend._servers == [url]
-
-
-def content_version_and_count(pending_key, field):
+def content_version_and_count(url, pending_key, field):
     """The content version, read in the same Redis round trip as `HINCRBY pending_key
-    field 1` (only when `shares_redis_with` the buffer). The article page read from the
-    cache reads the version and counts its view together. Returns (version, the
+    field 1`, when the shared cache is the Redis database at `url` (else None). The
+    article page reads the version and counts its view together. Returns (version, the
     field's new count); the version is memoised for the request like
     `content_version()`.
     """
     backend = _redis_backend()
-    _pool, _client, script = _raw_client(backend)
-    keys = [backend.make_and_validate_key(key) for key in _VERSION_KEYS]
+    if backend is None or not url or backend._servers != [url]:
+        return None
+    _pool, _client, script, keys = _raw_client(backend)
     first, second, pending = script(keys=[*keys, pending_key], args=[field])
     version = _read_version(_decode(backend, [first, second]))
     memo = _request_memo.get()

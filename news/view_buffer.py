@@ -94,18 +94,21 @@ def add_with_version(article_id):
     counted this way (the caller then counts as usual). A view counted here but not
     shown after all is taken back with `take_back`.
     """
-    from news.cache import content_version_and_count, shares_redis_with
+    from news.cache import content_version_and_count
 
-    if not _usable() or not shares_redis_with(settings.VIEW_BUFFER_URL):
+    if not _usable():
         return None
     day = timezone.localdate()
     try:
-        _version, pending = content_version_and_count(
-            pending_key(), f"{article_id}:{day.isoformat()}"
+        found = content_version_and_count(
+            settings.VIEW_BUFFER_URL, pending_key(), f"{article_id}:{day.isoformat()}"
         )
     except Exception as error:
         _mark_down(error)
         return None
+    if found is None:  # the buffer is another Redis database than the cache
+        return None
+    _version, pending = found
     start_flusher()
     return {"article": article_id, "day": day, "pending": pending, "used": False}
 

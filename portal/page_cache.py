@@ -218,10 +218,10 @@ def validators(response, entry):
 
 def serve(request, entry, ahead=None):
     """Answer from the cache: count the view, then the page or a 304."""
-    if entry["article"] and services.is_countable_view(request):
+    if entry["article"]:
         if ahead and ahead["article"] == entry["article"]:
-            ahead["used"] = True  # counted with the version read
-        else:
+            ahead["used"] = True  # counted with the version read (a countable view)
+        elif services.is_countable_view(request):
             try:
                 services.count_view_of(entry["article"])
             except Exception:  # a database outage must not turn a cached page into an error
