@@ -4,19 +4,17 @@ Uses Redis database 6 on 127.0.0.1:6379 (flushed before and after each test) and
 skipped when Redis is not there. Flushes are called by hand: no background thread.
 """
 
-import threading
 import time
 import uuid
 
 import pytest
 import redis
 from django.core.management import call_command
-from django.db import connections
-from django.test import Client
 from django.utils import timezone
 
 from news import view_buffer
 from news.models import Article, DailyViews
+from tests.concurrency import read_concurrently
 from tests.conftest import READER_UA
 from tests.factories import ArticleFactory
 
@@ -102,25 +100,7 @@ def test_concurrent_views_are_exact_after_a_flush(buffer, postgres_only):
     article = ArticleFactory()
     url = article.get_absolute_url("az")
     threads_count, per_thread = 8, 10
-    barrier = threading.Barrier(threads_count)
-    errors = []
-
-    def read():
-        client = Client(HTTP_USER_AGENT=READER_UA)
-        barrier.wait()
-        try:
-            for _ in range(per_thread):
-                if client.get(url).status_code != 200:
-                    errors.append("status")
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=read) for _ in range(threads_count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert not errors
+    assert not read_concurrently(url, threads_count, per_thread)
     assert view_buffer.flush() == threads_count * per_thread
     article.refresh_from_db()
     assert article.view_count == threads_count * per_thread

@@ -1,12 +1,9 @@
 """The view counter: exact under concurrency, blind to HEAD, bots and staff."""
 
-import threading
-
 import pytest
-from django.db import connections
-from django.test import Client
 
 from news.models import Article, DailyViews
+from tests.concurrency import read_concurrently
 from tests.conftest import READER_UA
 from tests.factories import ArticleFactory
 
@@ -53,25 +50,7 @@ def test_concurrent_views_add_exactly_n(postgres_only):
     article = ArticleFactory()
     url = article.get_absolute_url("az")
     threads_count, per_thread = 8, 10
-    barrier = threading.Barrier(threads_count)
-    errors = []
-
-    def read():
-        client = Client(HTTP_USER_AGENT=READER_UA)
-        barrier.wait()
-        try:
-            for _ in range(per_thread):
-                if client.get(url).status_code != 200:
-                    errors.append("status")
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=read) for _ in range(threads_count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert not errors
+    assert not read_concurrently(url, threads_count, per_thread)
     article.refresh_from_db()
     assert article.view_count == threads_count * per_thread
     assert DailyViews.objects.get(article=article).count == threads_count * per_thread
