@@ -20,9 +20,12 @@ from collections import OrderedDict
 from django.core.cache import cache
 from django.utils import timezone
 
+from news.version_watch import watch
+
 logger = logging.getLogger(__name__)
 VERSION_KEY = "content:version"
 NEXT_DUE_KEY = "content:next-due"
+CHANGED_CHANNEL = "content:changed"
 FRAGMENT_TIMEOUT = 24 * 3600
 # Fragments are also kept in each process's memory. Safe because a key names its
 # content version, so an entry never changes; bounded so memory stays flat.
@@ -57,16 +60,17 @@ def _next_due():
     )
 
 
-def _read_version(values=None):
-    if values is None:
-        values = _get_version_keys()
+def _read_version():
+    # What is filled in here is also kept in the dict, which may be this process's
+    # copy of the keys (news.version_watch): found once, not on every request.
+    values = _get_version_keys()
     version = values.get(VERSION_KEY)
     if version is None:
         cache.add(VERSION_KEY, _fresh_version(), timeout=None)
-        version = cache.get(VERSION_KEY) or 1
+        version = values[VERSION_KEY] = cache.get(VERSION_KEY) or 1
     due = values.get(NEXT_DUE_KEY)
     if due is None or due[0] != version:
-        due = (version, _next_due())
+        due = values[NEXT_DUE_KEY] = (version, _next_due())
         cache.set(NEXT_DUE_KEY, due, timeout=None)
     if due[1] is not None and due[1] <= timezone.now():
         # Only one process bumps for a given due time; the others read the new version.
@@ -99,16 +103,9 @@ def content_version():
 
 # The raw Redis client of the shared cache, one per connection pool. Django's RedisCache
 # builds a new client object (with its table of ~170 reply parsers) for every call,
-# which costs more CPU than the round trip itself; the version is read on every request.
+# which costs more CPU than the round trip itself.
 _raw_clients = {}
 _VERSION_KEYS = (VERSION_KEY, NEXT_DUE_KEY)
-# Reads the version keys and counts a view in one command (one round trip, no
-# pipeline object). MGET's missing values come back as nil.
-_READ_AND_COUNT = """
-local values = redis.call('MGET', KEYS[1], KEYS[2])
-local pending = redis.call('HINCRBY', KEYS[3], ARGV[1], 1)
-return {values[1], values[2], pending}
-"""
 
 
 def _redis_backend():
@@ -120,7 +117,7 @@ def _redis_backend():
 
 
 def _raw_client(backend):
-    """(pool, client, the read-and-count script, the version keys as stored)."""
+    """(pool, client, the version keys as stored, the channel announcing bumps)."""
     pool = backend._cache._get_connection_pool(write=True)
     found = _raw_clients.get(id(pool))
     if found is None or found[0] is not pool:
@@ -128,8 +125,10 @@ def _raw_client(backend):
 
         client = redis.Redis(connection_pool=pool)
         keys = [backend.make_and_validate_key(key) for key in _VERSION_KEYS]
-        script = client.register_script(_READ_AND_COUNT)
-        found = _raw_clients[id(pool)] = (pool, client, script, keys)
+        # Pub/sub ignores database numbers; the channel's name does not.
+        db = pool.connection_kwargs.get("db", 0)
+        channel = f"{backend.make_and_validate_key(CHANGED_CHANNEL)}:{db}"
+        found = _raw_clients[id(pool)] = (pool, client, keys, channel)
     return found
 
 
@@ -139,30 +138,22 @@ def _decode(backend, raw):
 
 
 def _get_version_keys():
+    """The version keys, from Redis only when a bump was announced since the last read
+    (news.version_watch); a dict `_read_version` may complete."""
     backend = _redis_backend()
     if backend is None:
         return cache.get_many(list(_VERSION_KEYS))
-    _pool, client, _script, keys = _raw_client(backend)
-    return _decode(backend, client.mget(keys))
+    pool, client, keys, channel = _raw_client(backend)
+    return watch.values(pool, channel, lambda: _decode(backend, client.mget(keys)))
 
 
-def content_version_and_count(url, pending_key, field):
-    """The content version, read in the same Redis round trip as `HINCRBY pending_key
-    field 1`, when the shared cache is the Redis database at `url` (else None). The
-    article page reads the version and counts its view together. Returns (version, the
-    field's new count); the version is memoised for the request like
-    `content_version()`.
-    """
+def _announce_bump():
+    watch.forget()
     backend = _redis_backend()
-    if backend is None or not url or backend._servers != [url]:
-        return None
-    _pool, _client, script, keys = _raw_client(backend)
-    first, second, pending = script(keys=[*keys, pending_key], args=[field])
-    version = _read_version(_decode(backend, [first, second]))
-    memo = _request_memo.get()
-    if memo is not None:
-        memo["version"] = version
-    return version, pending
+    if backend is None:
+        return
+    _pool, client, _keys, channel = _raw_client(backend)
+    client.publish(channel, b"")
 
 
 def bump_content_version():
@@ -170,9 +161,11 @@ def bump_content_version():
     if memo is not None:
         memo.clear()
     try:
-        cache.incr(VERSION_KEY)
-    except ValueError:
-        cache.add(VERSION_KEY, _fresh_version(), timeout=None)
+        try:
+            cache.incr(VERSION_KEY)
+        except ValueError:  # no version yet (a new or cleared cache)
+            cache.add(VERSION_KEY, _fresh_version(), timeout=None)
+        _announce_bump()
     except Exception:
         logger.warning("cache unavailable while bumping the content version")
 

@@ -34,12 +34,6 @@ def count_view(article, request, *, preview=False):
     """
     if not is_countable_view(request, preview=preview):
         return 0
-    # The page cache may have counted it already, in one round trip with its
-    # content-version read (portal.page_cache, news.view_buffer.add_with_version).
-    ahead = getattr(request, "view_counted_ahead", None)
-    if ahead and ahead["article"] == article.pk and not ahead["used"]:
-        ahead["used"] = True
-        return ahead["pending"]
     return count_view_of(article.pk)
 
 

@@ -17,6 +17,7 @@ written count once. When Redis is down, views go straight to the database
 
 import datetime
 import logging
+import os
 import threading
 import time
 import uuid
@@ -86,40 +87,96 @@ def add(article_id, day=None):
     return pending
 
 
-def add_with_version(article_id):
-    """Buffer one view and read the content version in the same Redis round trip.
+class _Sender:
+    """One connection per process on which views are sent without waiting for an
+    answer (`CLIENT REPLY OFF`): for pages served from the page cache, which show the
+    count they were made with and need no answer from Redis."""
 
-    Only when the shared cache is the same Redis database as the buffer. Returns the
-    counted view ({"article", "day", "pending", "used"}), or None when it was not
-    counted this way (the caller then counts as usual). A view counted here but not
-    shown after all is taken back with `take_back`.
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.owner = None
+        self.connection = None
+
+    def send(self, field):
+        with self.lock:
+            for attempt in range(2):
+                try:
+                    connection = self._connection()
+                    # With replies off, the socket is readable only when Redis has
+                    # closed it: then this view goes over a new connection instead.
+                    if connection.can_read(timeout=0):
+                        raise ConnectionError("unexpected data from Redis")
+                    connection.send_command("HINCRBY", pending_key(), field, 1)
+                    return
+                except Exception:
+                    self._drop()
+                    if attempt:
+                        raise
+
+    def settle(self):
+        """Wait until Redis has applied every view sent so far (asks for one answer)."""
+        with self.lock:
+            if self.connection is None or self.owner != self._owner():
+                return
+            try:
+                self.connection.send_command("CLIENT", "REPLY", "ON")
+                self.connection.read_response()
+                self.connection.send_command("CLIENT", "REPLY", "OFF")
+            except Exception:
+                self._drop()
+
+    @staticmethod
+    def _owner():
+        return (os.getpid(), settings.VIEW_BUFFER_URL)
+
+    def _connection(self):
+        if self.owner != self._owner():
+            # Never a parent process's socket, nor one to a buffer no longer configured.
+            self.owner, self.connection = self._owner(), None
+        if self.connection is None:
+            pool = client().connection_pool
+            # No health checks: their PING would wait for an answer that never comes.
+            connection = pool.connection_class(
+                **{**pool.connection_kwargs, "health_check_interval": 0}
+            )
+            connection.connect()
+            connection.send_command("CLIENT", "REPLY", "OFF")
+            self.connection = connection
+        return self.connection
+
+    def _drop(self):
+        if self.connection is not None:
+            self.connection.disconnect()
+        self.connection = None
+
+
+_sender = _Sender()
+
+
+def send(article_id):
+    """Buffer one view without waiting for Redis: True once it is on its way, False if
+    the buffer cannot take it (the caller counts it another way).
+
+    Nothing is lost when this worker dies right after: the command has left the
+    process (it sits in the kernel's socket buffer or already in Redis's), and with
+    replies off nothing unread stays behind that would make the kernel reset the
+    connection instead of delivering it. A view is as safe here as in the buffer
+    itself, which lives in Redis.
     """
-    from news.cache import content_version_and_count
-
     if not _usable():
-        return None
-    day = timezone.localdate()
+        return False
     try:
-        found = content_version_and_count(
-            settings.VIEW_BUFFER_URL, pending_key(), f"{article_id}:{day.isoformat()}"
-        )
+        _sender.send(f"{article_id}:{timezone.localdate().isoformat()}")
     except Exception as error:
         _mark_down(error)
-        return None
-    if found is None:  # the buffer is another Redis database than the cache
-        return None
-    _version, pending = found
+        return False
     start_flusher()
-    return {"article": article_id, "day": day, "pending": pending, "used": False}
+    return True
 
 
-def take_back(view):
-    """Undo a view counted by `add_with_version` that was not shown (a 404, another
-    page under that address after a content change)."""
-    try:
-        client().hincrby(pending_key(), f"{view['article']}:{view['day'].isoformat()}", -1)
-    except Exception:
-        logger.exception("could not take back a view counted ahead of its page")
+def settle():
+    """Wait until Redis has applied every view this process has sent (see `send`)."""
+    _sender.settle()
 
 
 def pending_for(article_id, day=None):
@@ -138,6 +195,7 @@ def flush():
     """Write every buffered count to the database; returns how many views it wrote."""
     if not enabled():
         return 0
+    settle()  # views this process sent a moment ago go into this flush, not the next one
     redis_client = client()
     batch = f"{_batch_prefix()}{int(time.time())}:{uuid.uuid4().hex}"
     try:

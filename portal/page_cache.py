@@ -55,22 +55,11 @@ class PageCacheMiddleware:
         with request_scope():
             if not is_anonymous_page_request(request):
                 return self.get_response(request)
-            digest = url_digest(request)
-            ahead = count_ahead(request, digest)
-            key = page_key(request, digest)
+            key = page_key(request, url_digest(request))
             entry = load(key) if key else None
             if entry is not None:
-                if entry["article"] and not ahead:
-                    remember_article_page(digest, entry["article"])
-                return serve(request, entry, ahead)
-            request.view_counted_ahead = ahead
-            try:
-                response = self.get_response(request)
-            finally:
-                if ahead and not ahead["used"]:
-                    view_buffer.take_back(ahead)
-            if digest and getattr(response, "counts_views_of", None):
-                remember_article_page(digest, response.counts_views_of)
+                return serve(request, entry)
+            response = self.get_response(request)
             if not is_shareable(request, response):
                 return response
             entry = make_entry(response)
@@ -106,29 +95,6 @@ def page_key(request, digest):
     if version is None:
         return None
     return f"page:{version}:{digest}"
-
-
-# Addresses this worker has answered with an article page, with the article's id
-# (bounded, least recently used first out). A reader's next request for one reads the
-# content version and counts the view in one Redis round trip instead of two, whether
-# the page then comes from the page cache or is rendered; if the address turns out not
-# to show that article after all (a content change, a 404), the view is taken back.
-_article_pages = OrderedDict()
-
-
-def remember_article_page(digest, article_id):
-    with _local_lock:
-        _article_pages[digest] = article_id
-        _article_pages.move_to_end(digest)
-        while len(_article_pages) > LOCAL_PAGES:
-            _article_pages.popitem(last=False)
-
-
-def count_ahead(request, digest):
-    article_id = _article_pages.get(digest) if digest else None
-    if article_id is None or not services.is_countable_view(request):
-        return None
-    return view_buffer.add_with_version(article_id)
 
 
 # Pages are also kept in each worker's memory (a few hundred, least recently used
@@ -216,18 +182,15 @@ def validators(response, entry):
     return response
 
 
-def serve(request, entry, ahead=None):
+def serve(request, entry):
     """Answer from the cache: count the view, then the page or a 304."""
-    if entry["article"]:
-        if ahead and ahead["article"] == entry["article"]:
-            ahead["used"] = True  # counted with the version read (a countable view)
-        elif services.is_countable_view(request):
-            try:
+    if entry["article"] and services.is_countable_view(request):
+        try:
+            # The page shows the count it was made with: no need to wait for Redis.
+            if not view_buffer.send(entry["article"]):
                 services.count_view_of(entry["article"])
-            except Exception:  # a database outage must not turn a cached page into an error
-                logger.exception("could not count a view of a cached page")
-    if ahead and not ahead["used"]:
-        view_buffer.take_back(ahead)
+        except Exception:  # a database outage must not turn a cached page into an error
+            logger.exception("could not count a view of a cached page")
     if is_not_modified(request, entry):
         return validators(HttpResponseNotModified(), entry)
     response = HttpResponse(b"" if request.method == "HEAD" else entry["content"])

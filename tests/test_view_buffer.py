@@ -38,6 +38,7 @@ def buffer(settings):
 
 
 def pending(client, article):
+    view_buffer.settle()  # views of cached pages are sent without waiting for Redis
     value = client.hget(view_buffer.pending_key(), f"{article.pk}:{timezone.localdate()}")
     return int(value or 0)
 
