@@ -1,5 +1,6 @@
 """Every content change bumps the cache version, so no reader sees a stale page."""
 
+from django.db import connection, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 
@@ -24,10 +25,23 @@ def content_changed(sender, update_fields=None, **kwargs):
     # A view-count update alone changes no page text.
     if update_fields and set(update_fields) <= {"view_count"}:
         return
-    bump_content_version()
+    bump_for_change()
 
 
 @receiver(m2m_changed)
 def tags_changed(sender, **kwargs):
     if kwargs.get("action", "").startswith("post_"):
-        bump_content_version()
+        bump_for_change()
+
+
+def bump_for_change():
+    """Bump now, and again when the change commits.
+
+    Now: so this process (the editor's request, a test) never reads its own change
+    through an older cached page. At the commit: until then other processes still
+    read the old rows, and a page rendered meanwhile is cached under the version
+    bumped now; the second bump makes sure no reader is ever served that page.
+    """
+    bump_content_version()
+    if connection.in_atomic_block:
+        transaction.on_commit(bump_content_version)

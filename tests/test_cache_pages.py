@@ -1,7 +1,10 @@
 """The anonymous page cache: shown changes at once, views still counted, never personal pages."""
 
+from concurrent.futures import ThreadPoolExecutor
+
 import pytest
-from django.db import connection
+from django.db import connection, transaction
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils.translation import override
@@ -226,3 +229,28 @@ def test_the_admin_and_health_checks_are_outside_the_page_cache(client):
         response = get(client, path)
         assert not is_hit(response)
         assert "ETag" not in response
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_page_read_while_an_edit_commits_is_not_served_after_it(client):
+    """Another process reads the old rows until the editor's transaction commits; what
+    it renders in between must not outlive the commit (news.signals bumps again)."""
+    article = ArticleFactory(title_az="Köhnə başlıq")
+    path = article.get_absolute_url("az")
+
+    def read_in_another_connection(user_agent=READER_UA):
+        try:
+            return Client().get(path, HTTP_USER_AGENT=user_agent).content.decode()
+        finally:
+            connection.close()
+
+    with ThreadPoolExecutor(max_workers=1) as other_reader:
+        with transaction.atomic():
+            article.title_az = "Yeni başlıq"
+            article.save()
+            # A crawler: a reader's view would wait for the row the edit has locked.
+            during = other_reader.submit(read_in_another_connection, "Googlebot/2.1").result()
+        after = other_reader.submit(read_in_another_connection).result()
+    assert "Köhnə başlıq" in during  # it could not see the uncommitted edit
+    assert "Yeni başlıq" in after
+    assert "Köhnə başlıq" not in after
