@@ -7,11 +7,11 @@ forms ("Xankəndidən"); SQLite gets a plain substring match on the same folded 
 
 A search never counts or ranks more than MAX_RESULTS matches. Common words match most of
 the archive, and fetching every matching row is what makes full-text search slow, so
-the newest RECENT_WINDOW articles are searched first, newest first, stopping at
-MAX_RESULTS matches; only when they hold fewer does the GIN index search the whole
-archive (then the word is rare, and its matches are few). The matches are ranked in
-memory and one more query loads the page's rows: two or three queries per page,
-whatever the size of the archive.
+the newest RECENT_WINDOW articles are searched first, stopping at MAX_RESULTS matches;
+only when they hold fewer does the GIN index search the whole archive (then the words
+are rare, and their matches are few). Only the newest MAX_RESULTS matches are ranked,
+in the same statement; they are sorted in memory and one more query loads the page's
+rows: two or three queries per page, whatever the size of the archive.
 """
 
 import datetime
@@ -21,19 +21,18 @@ import html
 import re
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField
 from django.core.paginator import Page, Paginator
 from django.db import connection
 from django.db.models import (
-    BooleanField,
     DateTimeField,
     ExpressionWrapper,
     F,
-    Func,
     Q,
     Subquery,
 )
-from django.db.models.expressions import RawSQL, Value
+from django.db.models.expressions import Expression, Value
 from django.db.models.functions import Coalesce
 from django.utils.html import strip_tags
 from django.utils.safestring import mark_safe
@@ -46,9 +45,8 @@ MAX_QUERY_LENGTH = 200
 MAX_TERMS = 8
 MIN_TERM_LENGTH = 2
 MAX_RESULTS = 200
-# Three steps, each bounded (see _postgresql_candidates): the newest WALK_WINDOW rows
-# tested one by one, then the GIN matches among the newest RECENT_WINDOW, then all.
-WALK_WINDOW = 1000
+# Two steps (see _postgresql_candidates): the matches among the newest RECENT_WINDOW
+# articles, then, only when they are fewer than MAX_RESULTS, the whole archive.
 RECENT_WINDOW = 10000
 PAGE_SIZE = 20
 SNIPPET_WORDS = 30
@@ -91,34 +89,42 @@ class Results:
         return self.total >= MAX_RESULTS
 
 
-class TsMatch(Func):
-    """`vector @@ query` written as its function, which no index can answer.
+class _StoredVector(Expression):
+    """The article's stored `search_vector_<language>` column, which the 0003 migration
+    adds and the model does not declare (so that SQLite keeps working). Named through
+    the alias of the query it is compiled in, so it stays right inside a subquery."""
 
-    Used on purpose for the newest WALK_WINDOW rows: there they are read in date order
-    and tested one by one, stopping at MAX_RESULTS, which is cheapest for very common
-    words; the planner (which cannot estimate prefix queries) might otherwise fetch
-    every match through GIN.
-    """
+    output_field = SearchVectorField()
 
-    function = "ts_match_vq"
-    output_field = BooleanField()
+    def __init__(self, language):
+        super().__init__()
+        if language not in dict(settings.LANGUAGES):
+            raise ValueError(f"no search column for {language!r}")
+        self.language = language
+
+    def as_sql(self, compiler, connection):
+        table = compiler.quote_name_unless_alias(compiler.query.get_initial_alias())
+        return f'{table}."search_vector_{self.language}"', []
 
 
 def _vector(language):
-    # The stored column the 0003 migration adds; the model does not declare it so that
-    # SQLite keeps working. The candidate queries never alias news_article.
-    return RawSQL(  # noqa: S611 - a fixed column name, no user input
-        f'"news_article"."search_vector_{language}"', [], output_field=SearchVectorField()
-    )
+    return _StoredVector(language)
 
 
 def _candidates(rows, rank, date="published_at"):
-    """(id, rank, published_at) of the newest MAX_RESULTS rows."""
-    return list(
-        rows.annotate(rank=rank)
-        .order_by(f"-{date}", "-id")
-        .values_list("id", "rank", "published_at")[:MAX_RESULTS]
+    """(id, rank, published_at) of the newest MAX_RESULTS rows, newest first.
+
+    The rank is computed in an outer query for those rows only: ranking reads each
+    row's stored tsvector, which is large and mostly kept out of line (TOAST), and
+    reading it for every match of a common word is what made searches slow.
+    """
+    newest = rows.order_by(f"-{date}", "-id").values("pk")[:MAX_RESULTS]
+    found = (
+        Article.objects.filter(pk__in=newest)
+        .annotate(rank=rank)
+        .values_list("id", "rank", "published_at")
     )
+    return sorted(found, key=lambda row: (row[2], row[0]), reverse=True)
 
 
 def _postgresql_candidates(published, language, terms):
@@ -127,43 +133,37 @@ def _postgresql_candidates(published, language, terms):
     query = SearchQuery(tsquery, search_type="raw", config="simple")
     vector = _vector(language)
     rank = SearchRank(vector, query)
-
-    def newest(count):
-        """The publication time of the count-th newest article (a subquery); the
-        earliest possible time when there are fewer, so the window is all of them."""
-        return Coalesce(
-            Subquery(
-                published.order_by("-published_at", "-id").values("published_at")[count - 1 : count]
-            ),
-            Value(datetime.datetime.min.replace(tzinfo=datetime.UTC)),
-            output_field=DateTimeField(),
-        )
-
-    # 1. The newest WALK_WINDOW articles, newest first, until MAX_RESULTS match: a walk
-    # down the date index testing each row's text (about 12 µs a row), which stops early
-    # for very common words.
-    walked = published.filter(TsMatch(vector, query), published_at__gte=newest(WALK_WINDOW))
-    candidates = _candidates(walked, rank)
+    matching = published.alias(vector=vector).filter(vector=query)
+    # 1. The matches among the newest RECENT_WINDOW articles, newest first. The window's
+    # start is one index-only lookup; within it the planner picks between walking the
+    # date index and ANDing the GIN index's matches with the date range, and both are
+    # bounded by the window.
+    recent = matching.filter(published_at__gte=_nth_newest(published, RECENT_WINDOW))
+    candidates = _candidates(recent, rank)
     if len(candidates) >= MAX_RESULTS:
         return candidates
-    # Below, ordering by an expression no index supplies keeps the planner from walking
-    # the date index row by row in the hope of finding matches early: the GIN index
-    # gives the matching rows and only those are read, ranked, and the newest kept.
-    matching = published.alias(
-        vector=vector,
+    # 2. Fewer: the words are rare, and so are their matches in the whole archive. Ordering
+    # by an expression no index supplies keeps the planner from walking the date index
+    # row by row in the hope of finding matches early: the GIN index gives the matching
+    # rows and only those are read.
+    everywhere = matching.alias(
         unindexed_date=ExpressionWrapper(
             F("published_at") + Value(datetime.timedelta(0)), output_field=DateTimeField()
+        )
+    )
+    return _candidates(everywhere, rank, date="unindexed_date")
+
+
+def _nth_newest(published, count):
+    """The publication time of the count-th newest article (a subquery); the earliest
+    possible time when there are fewer, so the window is all of them."""
+    return Coalesce(
+        Subquery(
+            published.order_by("-published_at", "-id").values("published_at")[count - 1 : count]
         ),
-    ).filter(vector=query)
-    # 2. The matches among the newest RECENT_WINDOW: the GIN index's matches ANDed with
-    # a range of the date index (a BitmapAnd), so only the window's matches are read.
-    recent = matching.filter(published_at__gte=newest(RECENT_WINDOW))
-    candidates = _candidates(recent, rank, date="unindexed_date")
-    if len(candidates) >= MAX_RESULTS:
-        return candidates
-    # 3. Fewer still: the words are rare (or the archive small), and so are their
-    # matches; the GIN index finds them all.
-    return _candidates(matching, rank, date="unindexed_date")
+        Value(datetime.datetime.min.replace(tzinfo=datetime.UTC)),
+        output_field=DateTimeField(),
+    )
 
 
 def _substring_candidates(published, language, terms):
