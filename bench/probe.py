@@ -26,7 +26,9 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.urls import NoReverseMatch, reverse  # noqa: E402
 from django.utils.translation import override  # noqa: E402
 
+from news.management.commands.bench_data import VOCABULARY  # noqa: E402
 from news.models import Article, Category  # noqa: E402
+from news.text import transliterate  # noqa: E402
 
 READER_UA = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 Chrome/120 Safari/537.36"
 SEARCH_QUERY = os.environ.get("BENCH_SEARCH_QUERY", "Laçın")
@@ -62,10 +64,41 @@ def pages():
     return found, article.pk
 
 
-def measure(path):
+def new_queries(count, seed=7):
+    """Searches nobody has made before, as readers type them: a word, a place, a place
+    and a word; Azerbaijani ones also without the Azerbaijani letters ("xankendi").
+    Seeded, so every run asks the same ones; all distinct, so none is answered from
+    the search cache within a run (a cache is flushed between runs)."""
+    import random
+
+    rng = random.Random(seed)
+    paths = {}
+    urls = {}
+    for language in ("az", "en"):
+        with override(language):
+            urls[language] = reverse("news:search")
+    while len(paths) < count:
+        language = "az" if rng.random() < 0.7 else "en"
+        vocabulary = VOCABULARY[language]
+        kind = rng.random()
+        if kind < 0.4:
+            words = vocabulary.words(rng, 1)
+        elif kind < 0.6:
+            words = [vocabulary.place(rng)]
+        else:
+            words = [vocabulary.place(rng), *vocabulary.words(rng, 1)]
+        query = " ".join(words)
+        if language == "az" and rng.random() < 0.3:
+            query = transliterate(query)
+        paths[f"{urls[language]}?q={quote(query)}"] = None
+    return list(paths)
+
+
+def measure(path, warm=True):
     client = Client(HTTP_USER_AGENT=READER_UA)
-    client.get(path)
-    client.get(path)  # fragments and, with page caching on, the page itself are warm
+    if warm:
+        client.get(path)
+        client.get(path)  # fragments and, with page caching on, the page itself are warm
     with CaptureQueriesContext(connection) as queries:
         response = client.get(path)
     return {
@@ -84,6 +117,11 @@ def main():
     # Many article URLs, for the memory run.
     recent = Article.objects.published().order_by("-published_at")[:500]
     report["article_paths"] = [item.get_absolute_url("az") for item in recent]
+    searches = new_queries(int(os.environ.get("BENCH_NEW_QUERIES", "20000")))
+    # Its queries are those of a search nobody has made: measured on one that the load
+    # run then leaves out.
+    report["pages"]["search, new queries"] = measure(searches.pop(), warm=False)
+    report["search_paths"] = searches
     json.dump(report, sys.stdout, ensure_ascii=False)
 
 

@@ -53,7 +53,14 @@ def parse_args():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--db", default="portal_bench")
     parser.add_argument("--articles", type=int, default=100_000)
-    parser.add_argument("--duration", type=int, default=10, help="seconds of load per page")
+    parser.add_argument("--duration", type=int, default=12, help="seconds of load per page")
+    parser.add_argument(
+        "--rounds",
+        type=int,
+        default=3,
+        help="the pages take turns this many times, so a change in the machine's speed "
+        "during the run weighs on every page and the floor alike",
+    )
     parser.add_argument("--connections", type=int, default=4)
     parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--port", type=int, default=8100)
@@ -225,10 +232,11 @@ def fetch(url):
         return 0, b""
 
 
-def wrk(args, url, duration, paths=None):
+def wrk(args, url, duration, paths=None, start=0):
     env = dict(os.environ)
     if paths:
         env["BENCH_PATHS"] = paths
+        env["BENCH_PATHS_START"] = str(start)
     output = subprocess.run(
         [
             "wrk",
@@ -253,6 +261,7 @@ def wrk(args, url, duration, paths=None):
     seconds = data["duration_us"] / 1e6
     return {
         "rps": data["requests"] / seconds,
+        "seconds": seconds,
         "p50_ms": data["p50_us"] / 1000,
         "p99_ms": data["p99_us"] / 1000,
         "bytes": data["bytes"] / max(data["requests"], 1),
@@ -299,35 +308,79 @@ def check_static(server):
     }
 
 
+def paths_file(paths):
+    with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False) as handle:
+        handle.write("\n".join(paths))
+        return handle.name
+
+
 def run_pages(args, env, port, label):
     log(f"{label}: probing pages")
     found = probe(env)
-    rows = {}
+    pages = {name: page for name, page in found["pages"].items() if name != "livez"}
+    pages["livez"] = found["pages"]["livez"]  # the floor, last in the table
+    # Every request of this row is a search nobody has made before in this run.
+    many = {"search, new queries": paths_file(found["search_paths"])}
+    totals = {}
     load_before = os.getloadavg()[0]
+    seconds = max(args.duration // args.rounds, 1)
     with Server(env, port) as server:
         static = check_static(server)
-        for name, page in found["pages"].items():
+        for name, page in list(pages.items()):
             if page is None:
                 log(f"{label}: {name} does not exist yet, skipped")
-                continue
-            if page["status"] != 200:
+                del pages[name]
+            elif page["status"] != 200:
                 raise RuntimeError(f"{name} {page['path']} answered {page['status']}")
-            for _ in range(3):
-                fetch(server.url(page["path"]))
-            log(f"{label}: {name} {page['path']} for {args.duration}s")
-            cpu_before = server.cpu_seconds()
-            result = wrk(args, server.url(page["path"]), args.duration)
-            cpu = server.cpu_seconds() - cpu_before
-            if result["bad"] or not result["ok"]:
-                raise RuntimeError(f"{name}: {result['bad']} non-2xx answers ({result})")
-            result["worker_cpu_ms"] = 1000 * cpu / max(result["ok"], 1)
-            rows[name] = {**page, **result}
+            elif name not in many:
+                for _ in range(3):
+                    fetch(server.url(page["path"]))
+        for round_number in range(1, args.rounds + 1):
+            log(f"{label}: round {round_number} of {args.rounds}, {seconds}s a page")
+            for name, page in pages.items():
+                total = totals.setdefault(
+                    name, {"ok": 0, "bad": 0, "seconds": 0.0, "cpu": 0.0, "rounds": []}
+                )
+                cpu_before = server.cpu_seconds()
+                result = wrk(
+                    args,
+                    server.url(page["path"]),
+                    seconds,
+                    paths=many.get(name),
+                    start=total["ok"] + total["bad"],
+                )
+                total["cpu"] += server.cpu_seconds() - cpu_before
+                if result["bad"] or not result["ok"]:
+                    raise RuntimeError(f"{name}: {result['bad']} non-2xx answers ({result})")
+                total["rounds"].append(result)
+                total["ok"] += result["ok"]
+                total["bad"] += result["bad"]
+                total["seconds"] += result["seconds"]
+    for name in many.values():
+        os.unlink(name)
+    rows = {}
+    for name, page in pages.items():
+        total = totals[name]
+        rounds = total["rounds"]
+        rows[name] = {
+            **page,
+            "rps": total["ok"] / total["seconds"],
+            # Percentiles cannot be merged exactly: the median round's p50, the worst p99.
+            "p50_ms": sorted(r["p50_ms"] for r in rounds)[len(rounds) // 2],
+            "p99_ms": max(r["p99_ms"] for r in rounds),
+            "bytes": sum(r["bytes"] * r["ok"] for r in rounds) / total["ok"],
+            "ok": total["ok"],
+            "bad": total["bad"],
+            "worker_cpu_ms": 1000 * total["cpu"] / total["ok"],
+            "rounds": rounds,
+        }
     floor = rows["livez"]
     for row in rows.values():
         row["ratio"] = row["rps"] / floor["rps"]
         # Worker CPU per request, relative to the floor's: what the throughput ratio would
         # be if the workers had the CPUs to themselves (database and Redis time left out).
         row["cpu_ratio"] = floor["worker_cpu_ms"] / max(row["worker_cpu_ms"], 1e-6)
+    found.pop("search_paths", None)
     # Other work on the machine skews every number: the report says how busy it was.
     return {
         "pages": rows,
@@ -349,14 +402,16 @@ def kill_a_worker(server, delay, killed):
 
 
 def run_hot_article(args, envs, article, port):
-    """All load on one article: views straight to the row, then through the buffer."""
-    env_direct, env_buffered = envs
+    """All load on one article: views straight to the row, then through the buffer,
+    then from the page cache (views sent to the buffer without waiting for Redis)."""
+    env_direct, env_buffered, env_cached = envs
     article_path, article_id = article
     results = {}
     for label, env, kill in [
         ("direct database writes", env_direct, False),
         ("Redis buffer", env_buffered, False),
         ("Redis buffer, a worker killed mid-run", env_buffered, True),
+        ("page cache, a worker killed mid-run", env_cached, True),
     ]:
         redis_flush(args.redis_db)
         with Server(env, port) as server:
@@ -385,23 +440,21 @@ def run_hot_article(args, envs, article, port):
 
 
 def run_memory(args, env, paths, port):
-    with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False) as handle:
-        handle.write("\n".join(paths))
-        paths_file = handle.name
+    paths = paths_file(paths)
     with Server(env, port) as server:
         log("memory: warming up (every page once, then 10 s of load)")
         for path in paths:
             fetch(server.url(path))
-        wrk(args, server.url("/"), 10, paths=paths_file)
+        wrk(args, server.url("/"), 10, paths=paths)
         before = server.worker_rss_kb()
         log(f"memory: {args.memory_seconds}s over {len(paths)} pages, in two halves")
         half = max(args.memory_seconds // 2, 1)
-        first = wrk(args, server.url("/"), half, paths=paths_file)
+        first = wrk(args, server.url("/"), half, paths=paths)
         middle = server.worker_rss_kb()
-        second = wrk(args, server.url("/"), half, paths=paths_file)
+        second = wrk(args, server.url("/"), half, paths=paths)
         after = server.worker_rss_kb()
         load = {"ok": first["ok"] + second["ok"], "bad": first["bad"] + second["bad"]}
-    os.unlink(paths_file)
+    os.unlink(paths)
     return {
         "requests": load["ok"],
         "bad": load["bad"],
@@ -420,12 +473,12 @@ def run_memory(args, env, paths, port):
 def table(title, rows):
     lines = [
         f"\n{title}",
-        f"{'page':<18} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'bytes':>8} "
+        f"{'page':<20} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'bytes':>8} "
         f"{'SQL':>4} {'vs floor':>9} {'CPU ms':>7} {'CPU vs floor':>13}",
     ]
     for name, row in rows.items():
         lines.append(
-            f"{name:<18} {row['rps']:>8.0f} {row['p50_ms']:>8.2f} {row['p99_ms']:>8.2f} "
+            f"{name:<20} {row['rps']:>8.0f} {row['p50_ms']:>8.2f} {row['p99_ms']:>8.2f} "
             f"{row['bytes']:>8.0f} {row['queries']:>4} {row['ratio']:>8.0%} "
             f"{row.get('worker_cpu_ms', 0):>7.2f} {row.get('cpu_ratio', 0):>12.0%}"
         )
@@ -468,14 +521,15 @@ def verdicts(report):
             f"{plain['article']['queries']} / {plain['listing p1']['queries']}",
         ),
     ]
-    if "search" in plain:
-        checks.append(
-            (
-                "search p99 < 50 ms (no page cache)",
-                plain["search"]["p99_ms"] < TARGETS["search_p99_ms"],
-                f"{plain['search']['p99_ms']:.1f} ms",
+    for name in ("search", "search, new queries"):
+        if name in plain:
+            checks.append(
+                (
+                    f"{name}: p99 < 50 ms (no page cache)",
+                    plain[name]["p99_ms"] < TARGETS["search_p99_ms"],
+                    f"{plain[name]['p99_ms']:.1f} ms",
+                )
             )
-        )
     if report.get("memory"):
         growth = max(report["memory"]["growth_kb"].values())
         late = max(report["memory"].get("second_half_growth_kb", {0: growth}).values())
@@ -506,6 +560,7 @@ def main():
             "database": args.db,
             "articles": args.articles,
             "duration_s": args.duration,
+            "rounds": args.rounds,
             "wrk_threads": args.threads,
             "wrk_connections": args.connections,
             "gunicorn_workers": 2,
@@ -526,11 +581,12 @@ def main():
             (
                 mode_env(env, args, page_cache=False, buffer=False),
                 mode_env(env, args, page_cache=False),
+                mode_env(env, args, page_cache=True),
             ),
             (article_path, probe_data["article_id"]),
             port,
         )
-        port += 3
+        port += 4
     if not args.skip_memory:
         redis_flush(args.redis_db)
         report["memory"] = run_memory(
@@ -541,7 +597,7 @@ def main():
         load = mode["load_average"]
         title = (
             f"{label} ({args.articles:,} articles, wrk -t{args.threads} "
-            f"-c{args.connections}, {args.duration}s per page; "
+            f"-c{args.connections}, {args.duration}s per page in {args.rounds} rounds; "
             f"load average {load[0]:.1f} -> {load[1]:.1f} on {os.cpu_count()} CPUs)"
         )
         print(table(title, mode["pages"]))

@@ -1,6 +1,7 @@
 -- wrk script for the benchmark: counts 2xx and other answers across all threads,
 -- prints exact latency percentiles, and (with BENCH_PATHS=file) spreads requests over
--- the paths listed in that file instead of hitting one URL.
+-- the paths listed in that file instead of hitting one URL, in order, starting at
+-- BENCH_PATHS_START.
 local threads = {}
 
 function setup(thread)
@@ -19,7 +20,8 @@ if paths_file then
   for line in io.lines(paths_file) do
     if #line > 0 then table.insert(paths, line) end
   end
-  local index = 0
+  -- BENCH_PATHS_START: where a run that continues an earlier one picks up the list.
+  local index = tonumber(os.getenv("BENCH_PATHS_START") or "0")
   function request()
     index = index + 1
     return wrk.format(nil, paths[(index % #paths) + 1])

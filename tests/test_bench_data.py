@@ -135,7 +135,7 @@ def test_the_runner_judges_every_target_from_one_report():
     assert verdicts["listing without page cache >= 20% of floor"] is True
     assert verdicts["cached article >= 80% of floor"] is True
     assert verdicts["listing p2000 p50 within 1.5x of page 1 (no page cache)"] is True
-    assert verdicts["search p99 < 50 ms (no page cache)"] is False
+    assert verdicts["search: p99 < 50 ms (no page cache)"] is False
     assert verdicts["worker memory flat (< 5 MB over the run, < 1 MB in its second half)"] is False
     table = runner.table("no page cache", plain)
     assert "listing p2000" in table
