@@ -439,15 +439,15 @@ def run_hot_article(args, envs, article, port):
     return results
 
 
-def run_memory(args, env, paths, port):
-    paths = paths_file(paths)
+def run_memory(args, env, article_paths, port):
+    paths = paths_file(article_paths)
     with Server(env, port) as server:
         log("memory: warming up (every page once, then 10 s of load)")
-        for path in paths:
+        for path in article_paths:
             fetch(server.url(path))
         wrk(args, server.url("/"), 10, paths=paths)
         before = server.worker_rss_kb()
-        log(f"memory: {args.memory_seconds}s over {len(paths)} pages, in two halves")
+        log(f"memory: {args.memory_seconds}s over {len(article_paths)} pages, in two halves")
         half = max(args.memory_seconds // 2, 1)
         first = wrk(args, server.url("/"), half, paths=paths)
         middle = server.worker_rss_kb()
