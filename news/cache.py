@@ -34,8 +34,9 @@ LOCAL_TTL = 300
 _local = OrderedDict()
 _local_lock = threading.Lock()
 
-# Within a request the version is read once (one cache round trip per page, not one
-# per fragment); outside a request scope every call reads it afresh.
+# Within a request the version is looked up once, so every fragment of a page uses the
+# same one; outside a request scope every call looks it up afresh. With Redis the
+# lookup is this process's watched copy (news.version_watch), not a round trip.
 _request_memo = contextvars.ContextVar("content_version_memo", default=None)
 
 
