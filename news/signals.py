@@ -40,8 +40,24 @@ def bump_for_change():
     Now: so this process (the editor's request, a test) never reads its own change
     through an older cached page. At the commit: until then other processes still
     read the old rows, and a page rendered meanwhile is cached under the version
-    bumped now; the second bump makes sure no reader is ever served that page.
+    bumped now; the second bump makes sure no reader is ever served that page. Then
+    the shared pieces are built for the version readers will use.
     """
     bump_content_version()
     if connection.in_atomic_block:
-        transaction.on_commit(bump_content_version)
+        transaction.on_commit(bump_and_warm)
+    else:
+        warm()
+
+
+def bump_and_warm():
+    bump_content_version()
+    warm()
+
+
+def warm():
+    """Build the pieces every page shares for the new version (portal.shared_pieces),
+    so that the first reader after the change does not pay for them."""
+    from portal import shared_pieces
+
+    shared_pieces.warm()

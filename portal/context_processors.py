@@ -15,11 +15,16 @@ def _site_frame():
     }
 
 
+def site_frame():
+    """Site settings and the menu's static pages, cached per content version."""
+    return cached("site_frame", _site_frame)
+
+
 def site(request):
     # The admin has its own frame; it needs none of this.
     if request.path.startswith("/admin/"):
         return {}
-    frame = cached("site_frame", _site_frame)
+    frame = site_frame()
     language = current_language()
     return {
         "site_settings": frame["settings"],

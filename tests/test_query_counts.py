@@ -73,3 +73,36 @@ def test_cold_cache_listing_page_stays_small(client):
         client.get(f"{category.get_absolute_url()}?page=7", HTTP_USER_AGENT=READER_UA)
     # The rows, plus the page count and the page's boundary (cached per version).
     assert len(queries) <= LISTING_QUERIES + SHARED_FRAGMENT_QUERIES + LISTING_RENDER_QUERIES
+
+
+def first_reader_queries(client, path, make_change, capture_on_commit):
+    with capture_on_commit(execute=True):  # the editor's commit, with what follows it
+        make_change()
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(path, HTTP_USER_AGENT=READER_UA)
+    assert response.status_code == 200
+    return len(queries)
+
+
+def test_after_a_committed_change_the_first_reader_builds_only_its_own_page(
+    client, django_capture_on_commit_callbacks
+):
+    """The shared pieces are built by the commit (portal.shared_pieces), so even the
+    first reader after a change stays within 5 queries for an article, 4 for a listing."""
+    category = make_content(300)
+    article = category.articles.first()
+
+    def publish():
+        ArticleFactory(category=category)
+
+    capture = django_capture_on_commit_callbacks
+    article_path = article.get_absolute_url("az")
+    listing_path = f"{category.get_absolute_url()}?page=7"
+    assert first_reader_queries(client, article_path, publish, capture) == (
+        ARTICLE_QUERIES + ARTICLE_RENDER_QUERIES
+    )
+    assert first_reader_queries(client, listing_path, publish, capture) == (
+        LISTING_QUERIES + LISTING_RENDER_QUERIES
+    )
+    assert ARTICLE_QUERIES + ARTICLE_RENDER_QUERIES <= 5
+    assert LISTING_QUERIES + LISTING_RENDER_QUERIES <= 4
