@@ -23,6 +23,7 @@ from news import view_buffer
 from news.models import Article
 from tests.conftest import READER_UA
 from tests.factories import ArticleFactory
+from tests.redis_support import empty_redis
 
 pytestmark = pytest.mark.django_db
 
@@ -33,26 +34,20 @@ ROOT = Path(__file__).resolve().parent.parent
 
 @pytest.fixture(params=[300, 0], ids=["page cache", "no page cache"])
 def shared_redis(request, settings):
-    client = redis.Redis.from_url(REDIS_URL)
-    try:
-        client.ping()
-    except redis.ConnectionError:
-        pytest.skip("needs Redis on 127.0.0.1:6379 (database 10)")
-    client.flushdb()
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": REDIS_URL,
-            "KEY_PREFIX": KEY_PREFIX,
+    with empty_redis(REDIS_URL, "the shared cache and the view buffer") as client:
+        settings.CACHES = {
+            "default": {
+                "BACKEND": "django.core.cache.backends.redis.RedisCache",
+                "LOCATION": REDIS_URL,
+                "KEY_PREFIX": KEY_PREFIX,
+            }
         }
-    }
-    settings.CACHE_KEY_PREFIX = KEY_PREFIX
-    settings.VIEW_BUFFER_URL = REDIS_URL
-    settings.VIEW_FLUSH_SECONDS = 0  # flushed by hand
-    settings.PAGE_CACHE_SECONDS = request.param
-    view_buffer._state["down_until"] = 0.0
-    yield client
-    client.flushdb()
+        settings.CACHE_KEY_PREFIX = KEY_PREFIX
+        settings.VIEW_BUFFER_URL = REDIS_URL
+        settings.VIEW_FLUSH_SECONDS = 0  # flushed by hand
+        settings.PAGE_CACHE_SECONDS = request.param
+        view_buffer._state["down_until"] = 0.0
+        yield client
     view_buffer._state["down_until"] = 0.0
 
 

@@ -8,7 +8,6 @@ import time
 import uuid
 
 import pytest
-import redis
 from django.core.management import call_command
 from django.utils import timezone
 
@@ -17,23 +16,18 @@ from news.models import Article, DailyViews
 from tests.concurrency import read_concurrently
 from tests.conftest import READER_UA
 from tests.factories import ArticleFactory
+from tests.redis_support import empty_redis
 
 BUFFER_URL = "redis://127.0.0.1:6379/6"
 
 
 @pytest.fixture
 def buffer(settings):
-    client = redis.Redis.from_url(BUFFER_URL)
-    try:
-        client.ping()
-    except redis.ConnectionError:
-        pytest.skip("needs Redis on 127.0.0.1:6379 (database 6) for the view buffer")
-    client.flushdb()
-    settings.VIEW_BUFFER_URL = BUFFER_URL
-    settings.VIEW_FLUSH_SECONDS = 0  # tests flush by hand
-    view_buffer._state["down_until"] = 0.0
-    yield client
-    client.flushdb()
+    with empty_redis(BUFFER_URL, "the view buffer") as client:
+        settings.VIEW_BUFFER_URL = BUFFER_URL
+        settings.VIEW_FLUSH_SECONDS = 0  # tests flush by hand
+        view_buffer._state["down_until"] = 0.0
+        yield client
     view_buffer._state["down_until"] = 0.0
 
 
