@@ -47,6 +47,23 @@ def production_env(**overrides):
     return env
 
 
+def gunicorn_env(database_port=5432, **overrides):
+    """production_env for a gunicorn of ours on this test run's database: the test
+    settings, a throwaway key, plain HTTP on 127.0.0.1."""
+    from django.db import connection
+
+    return production_env(
+        DJANGO_SETTINGS_MODULE="tests.settings",
+        DATABASE_URL=(
+            f"postgres://postgres@127.0.0.1:{database_port}/{connection.settings_dict['NAME']}"
+        ),
+        SECRET_KEY=SECRET,
+        ALLOWED_HOSTS="127.0.0.1",
+        HTTPS="0",
+        **overrides,
+    )
+
+
 def free_port():
     for port in TEST_PORTS:
         with socket.socket() as probe:

@@ -10,7 +10,7 @@ from django.db import connection
 
 from portal.logging import JsonFormatter, RequestIdFilter
 from tests.factories import ArticleFactory
-from tests.ops_support import SECRET, Gunicorn, http_get, production_env
+from tests.ops_support import Gunicorn, gunicorn_env, http_get
 
 
 @pytest.fixture
@@ -68,13 +68,7 @@ def test_under_gunicorn_every_line_is_json_with_the_request_id(tmp_path):
     if connection.vendor != "postgresql":
         pytest.skip("needs PostgreSQL")
     article = ArticleFactory()
-    env = production_env(
-        DJANGO_SETTINGS_MODULE="tests.settings",
-        DATABASE_URL=f"postgres://postgres@127.0.0.1:5432/{connection.settings_dict['NAME']}",
-        SECRET_KEY=SECRET,
-        ALLOWED_HOSTS="127.0.0.1",
-        HTTPS="0",
-    )
+    env = gunicorn_env()
     log_path = tmp_path / "gunicorn.log"
     with Gunicorn(env, workers=1, log_path=log_path) as server:
         ok = http_get(server.url + article.get_absolute_url("az"))

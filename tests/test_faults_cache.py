@@ -17,7 +17,7 @@ from django.db import connection
 from news.models import Article
 from tests.conftest import READER_UA
 from tests.factories import ArticleFactory
-from tests.ops_support import SECRET, Gunicorn, TcpProxy, http_get, production_env
+from tests.ops_support import Gunicorn, TcpProxy, gunicorn_env, http_get
 
 REDIS_DB = 9
 VIEWS_EACH_PHASE = 12
@@ -69,18 +69,12 @@ def test_redis_outage_serves_pages_and_loses_no_views(tmp_path, scratch_redis):
         pytest.skip("needs PostgreSQL")
     article = ArticleFactory()
     path = article.get_absolute_url("az")
-    database = connection.settings_dict["NAME"]
     with TcpProxy(target_port=6379) as proxy:
-        env = production_env(
-            DJANGO_SETTINGS_MODULE="tests.settings",
-            DATABASE_URL=f"postgres://postgres@127.0.0.1:5432/{database}",
+        env = gunicorn_env(
             REDIS_URL=f"redis://127.0.0.1:{proxy.port}/{REDIS_DB}",
             CACHE_KEY_PREFIX=scratch_redis.prefix,
             PAGE_CACHE_SECONDS="60",
             VIEW_FLUSH_SECONDS="1",
-            SECRET_KEY=SECRET,
-            ALLOWED_HOSTS="127.0.0.1",
-            HTTPS="0",
         )
         with Gunicorn(env, workers=2, log_path=tmp_path / "gunicorn.log") as server:
             _view(server, path, VIEWS_EACH_PHASE)

@@ -15,7 +15,7 @@ from django.db import OperationalError, connection
 from django.test import Client, override_settings
 
 from tests.factories import ArticleFactory
-from tests.ops_support import SECRET, Gunicorn, TcpProxy, http_get, production_env
+from tests.ops_support import Gunicorn, TcpProxy, gunicorn_env, http_get
 
 pytestmark = pytest.mark.django_db
 
@@ -94,16 +94,8 @@ def test_real_outage_answers_503_and_recovers_without_restart(tmp_path):
     if connection.vendor != "postgresql":
         pytest.skip("needs PostgreSQL")
     article, unread = ArticleFactory(), ArticleFactory()
-    database = connection.settings_dict["NAME"]
     with TcpProxy(target_port=int(connection.settings_dict.get("PORT") or 5432)) as proxy:
-        env = production_env(
-            DJANGO_SETTINGS_MODULE="tests.settings",
-            DATABASE_URL=f"postgres://postgres@127.0.0.1:{proxy.port}/{database}",
-            SECRET_KEY=SECRET,
-            ALLOWED_HOSTS="127.0.0.1",
-            HTTPS="0",
-            DB_CONN_MAX_AGE="60",
-        )
+        env = gunicorn_env(database_port=proxy.port, DB_CONN_MAX_AGE="60")
         pages = ["/az/", "/en/news/", article.get_absolute_url("az")]
         with Gunicorn(env, workers=2, log_path=tmp_path / "gunicorn.log") as server:
             pid = server.process.pid

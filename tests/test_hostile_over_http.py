@@ -7,7 +7,7 @@ import socket
 import pytest
 from django.db import connection
 
-from tests.ops_support import SECRET, Gunicorn, http_get, production_env
+from tests.ops_support import Gunicorn, gunicorn_env, http_get
 
 RAW_REQUESTS = [
     (b"GET /az/\xff\xfe/ HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n", {400, 404}),
@@ -55,13 +55,7 @@ def raw_answer(port, payload):
 def test_raw_hostile_requests_never_get_a_5xx(tmp_path):
     if connection.vendor != "postgresql":
         pytest.skip("needs PostgreSQL")
-    env = production_env(
-        DJANGO_SETTINGS_MODULE="tests.settings",
-        DATABASE_URL=f"postgres://postgres@127.0.0.1:5432/{connection.settings_dict['NAME']}",
-        SECRET_KEY=SECRET,
-        ALLOWED_HOSTS="127.0.0.1",
-        HTTPS="0",
-    )
+    env = gunicorn_env()
     with Gunicorn(env, workers=1, log_path=tmp_path / "gunicorn.log") as server:
         for payload, expected in RAW_REQUESTS:
             status, data = raw_answer(server.port, payload)
