@@ -4,39 +4,31 @@ Texts and queries are folded the same way (news.text.fold), so "XANKƏNDİ", "Xa
 and "xankendi" are one word. On PostgreSQL each term is a prefix query ('xankendi':*)
 against the stored tsvector of the folded text, which also finds Azerbaijani's suffixed
 forms ("Xankəndidən"); SQLite gets a plain substring match on the same folded column.
+The vectors live in news.models.SearchEntry, a narrow table PostgreSQL keeps itself.
 
 A search never counts or ranks more than MAX_RESULTS matches. Common words match most of
 the archive, and fetching every matching row is what makes full-text search slow, so
-the newest RECENT_WINDOW articles are searched first, stopping at MAX_RESULTS matches;
+the newest RECENT_WINDOW entries are searched first, stopping at MAX_RESULTS matches;
 only when they hold fewer does the GIN index search the whole archive (then the words
-are rare, and their matches are few). Only the newest MAX_RESULTS matches are ranked,
-in the same statement; they are sorted in memory and one more query loads the page's
-rows: two or three queries per page, whatever the size of the archive.
+are rare, and their matches are few). Only the matches returned are ranked, in the
+same statement; they are sorted in memory and one more query loads the page's rows:
+two or three queries per page, whatever the size of the archive.
 """
 
-import datetime
 import functools
 import hashlib
 import html
 import re
 from dataclasses import dataclass
 
-from django.conf import settings
-from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField
 from django.core.paginator import Page, Paginator
 from django.db import connection
-from django.db.models import (
-    DateTimeField,
-    ExpressionWrapper,
-    F,
-    Q,
-    Subquery,
-)
-from django.db.models.expressions import Expression, Value
-from django.db.models.functions import Coalesce
+from django.db.models.expressions import Value
+from django.utils import timezone
 from django.utils.html import strip_tags
 from django.utils.safestring import mark_safe
 
+from news import fulltext
 from news.cache import cached
 from news.models import Article
 from news.text import fold
@@ -45,9 +37,9 @@ MAX_QUERY_LENGTH = 200
 MAX_TERMS = 8
 MIN_TERM_LENGTH = 2
 MAX_RESULTS = 200
-# Two steps (see _postgresql_candidates): the matches among the newest RECENT_WINDOW
-# articles, then, only when they are fewer than MAX_RESULTS, the whole archive.
-RECENT_WINDOW = 10000
+# On PostgreSQL, how many of the newest entries a search for common words walks before
+# it asks the index instead (news.fulltext).
+RECENT_WINDOW = 4000
 PAGE_SIZE = 20
 SNIPPET_WORDS = 30
 # Cached matches of one query stay at most this long (they are versioned anyway).
@@ -89,88 +81,21 @@ class Results:
         return self.total >= MAX_RESULTS
 
 
-class _StoredVector(Expression):
-    """The article's stored `search_vector_<language>` column, which the 0003 migration
-    adds and the model does not declare (so that SQLite keeps working). Named through
-    the alias of the query it is compiled in, so it stays right inside a subquery."""
-
-    output_field = SearchVectorField()
-
-    def __init__(self, language):
-        super().__init__()
-        if language not in dict(settings.LANGUAGES):
-            raise ValueError(f"no search column for {language!r}")
-        self.language = language
-
-    def as_sql(self, compiler, connection):
-        table = compiler.quote_name_unless_alias(compiler.query.get_initial_alias())
-        return f'{table}."search_vector_{self.language}"', []
-
-
-def _vector(language):
-    return _StoredVector(language)
-
-
-def _candidates(rows, rank, date="published_at"):
-    """(id, rank, published_at) of the newest MAX_RESULTS rows, newest first.
-
-    The rank is computed in an outer query for those rows only: ranking reads each
-    row's stored tsvector, which is large and mostly kept out of line (TOAST), and
-    reading it for every match of a common word is what made searches slow.
-    """
-    newest = rows.order_by(f"-{date}", "-id").values("pk")[:MAX_RESULTS]
-    found = (
-        Article.objects.filter(pk__in=newest)
-        .annotate(rank=rank)
-        .values_list("id", "rank", "published_at")
-    )
-    return sorted(found, key=lambda row: (row[2], row[0]), reverse=True)
-
-
-def _postgresql_candidates(published, language, terms):
-    # Terms are letters and digits only (see query_terms), so quoting them is enough.
-    tsquery = " & ".join(f"'{term}':*" for term in terms)
-    query = SearchQuery(tsquery, search_type="raw", config="simple")
-    vector = _vector(language)
-    rank = SearchRank(vector, query)
-    matching = published.alias(vector=vector).filter(vector=query)
-    # 1. The matches among the newest RECENT_WINDOW articles, newest first. The window's
-    # start is one index-only lookup; within it the planner picks between walking the
-    # date index and ANDing the GIN index's matches with the date range, and both are
-    # bounded by the window.
-    recent = matching.filter(published_at__gte=_nth_newest(published, RECENT_WINDOW))
-    candidates = _candidates(recent, rank)
-    if len(candidates) >= MAX_RESULTS:
-        return candidates
-    # 2. Fewer: the words are rare, and so are their matches in the whole archive. Ordering
-    # by an expression no index supplies keeps the planner from walking the date index
-    # row by row in the hope of finding matches early: the GIN index gives the matching
-    # rows and only those are read.
-    everywhere = matching.alias(
-        unindexed_date=ExpressionWrapper(
-            F("published_at") + Value(datetime.timedelta(0)), output_field=DateTimeField()
-        )
-    )
-    return _candidates(everywhere, rank, date="unindexed_date")
-
-
-def _nth_newest(published, count):
-    """The publication time of the count-th newest article (a subquery); the earliest
-    possible time when there are fewer, so the window is all of them."""
-    return Coalesce(
-        Subquery(
-            published.order_by("-published_at", "-id").values("published_at")[count - 1 : count]
-        ),
-        Value(datetime.datetime.min.replace(tzinfo=datetime.UTC)),
-        output_field=DateTimeField(),
-    )
-
-
-def _substring_candidates(published, language, terms):
-    condition = Q()
+def _substring_candidates(language, terms, now, *, limit, window, category_id, year):
+    """SQLite's search: (id, rank, published_at) of the newest `limit` published articles
+    whose folded text holds every term; the window is PostgreSQL's business."""
+    published = Article.objects.published(now)
+    if category_id:
+        published = published.filter(category_id=category_id)
+    if year:
+        published = published.filter(published_at__year=year)
     for term in terms:
-        condition &= Q(**{f"search_{language}__contains": term})
-    return _candidates(published.filter(condition), Value(0.0))
+        published = published.filter(**{f"search_{language}__contains": term})
+    return list(
+        published.annotate(rank=Value(0.0))
+        .order_by("-published_at", "-id")
+        .values_list("id", "rank", "published_at")[:limit]
+    )
 
 
 def search(query, language, *, page_number=1, sort="relevance", category_id=None, year=None):
@@ -181,14 +106,7 @@ def search(query, language, *, page_number=1, sort="relevance", category_id=None
     terms = query_terms(query)
     candidates = []
     if terms:
-        published = Article.objects.published()
-        if category_id:
-            published = published.filter(category_id=category_id)
-        if year:
-            published = published.filter(published_at__year=year)
-        find = (
-            _postgresql_candidates if connection.vendor == "postgresql" else _substring_candidates
-        )
+        find = fulltext.candidates if connection.vendor == "postgresql" else _substring_candidates
         # Matches are the same for every reader until content changes, so they are
         # kept per content version (news.cache): a repeated query (the common case on
         # a big news day) costs no full-text query; any publish, edit, withdrawal or
@@ -198,7 +116,15 @@ def search(query, language, *, page_number=1, sort="relevance", category_id=None
         candidates = list(
             cached(
                 f"search:{digest}",
-                lambda: find(published, language, terms),
+                lambda: find(
+                    language,
+                    terms,
+                    timezone.now(),
+                    limit=MAX_RESULTS,
+                    window=RECENT_WINDOW,
+                    category_id=category_id,
+                    year=year,
+                ),
                 timeout=SEARCH_TIMEOUT,
             )
         )

@@ -1,0 +1,169 @@
+"""The search entries PostgreSQL keeps for each published article, and the two ways of
+finding matches in them (news.fulltext): whichever way is taken, the same articles."""
+
+import datetime
+import random
+
+import pytest
+from django.db import connection
+from django.utils import timezone
+
+from news import fulltext
+from news.models import Article, SearchEntry
+from news.text import fold
+from tests.factories import ArticleFactory, CategoryFactory, azerbaijani_only
+
+pytestmark = pytest.mark.usefixtures("postgres_only")
+
+
+def entries(article):
+    return {
+        entry.language: entry
+        for entry in SearchEntry.objects.filter(article=article).order_by("language")
+    }
+
+
+def found(query, language="az"):
+    terms = fold(query).split()
+    return [
+        row[0] for row in fulltext.candidates(language, terms, timezone.now(), limit=50, window=100)
+    ]
+
+
+def analyze():
+    # Statistics inside the test's transaction: they roll back with it.
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE news_searchentry")
+
+
+def test_a_published_article_is_searchable_in_both_languages():
+    article = ArticleFactory(title_az="Füzuli məktəbi", title_en="A school in Fuzuli")
+    assert set(entries(article)) == {"az", "en"}
+    assert entries(article)["az"].category_id == article.category_id
+    assert entries(article)["az"].published_at == article.published_at
+    assert found("füzuli") == [article.pk]
+    assert found("fuzuli school", "en") == [article.pk]
+
+
+def test_an_article_in_one_language_is_found_by_readers_of_the_other():
+    article = azerbaijani_only(title_az="Şuşa qalası")
+    assert found("susa", "en") == [article.pk]
+
+
+def test_entries_follow_every_edit():
+    article = ArticleFactory(title_az="Köhnə başlıq Tovuz")
+    article.title_az = "Yeni başlıq Tovuz"
+    article.save()
+    assert found("yeni") == [article.pk]
+    assert found("kohne") == []
+
+    other = CategoryFactory()
+    article.category = other
+    article.published_at = timezone.now() - datetime.timedelta(days=40)
+    article.save()
+    entry = entries(article)["az"]
+    assert (entry.category_id, entry.published_at) == (other.pk, article.published_at)
+
+    article.status = Article.Status.WITHDRAWN
+    article.withdrawn_reason_az = "Səhv məlumat"
+    article.save()
+    assert entries(article) == {}
+    article.status = Article.Status.PUBLISHED
+    article.save()
+    assert found("tovuz") == [article.pk]
+
+
+def test_bulk_updates_and_deletes_keep_the_entries_too():
+    article = ArticleFactory(title_az="Qəbələ görüşü")
+    Article.objects.filter(pk=article.pk).update(status=Article.Status.DRAFT)
+    assert found("qebele") == []
+    Article.objects.filter(pk=article.pk).update(status=Article.Status.PUBLISHED)
+    assert found("qebele") == [article.pk]
+    article.delete()
+    assert not SearchEntry.objects.exists()
+
+
+def test_drafts_have_no_entries_and_counting_views_leaves_entries_alone():
+    assert entries(ArticleFactory(status=Article.Status.DRAFT)) == {}
+    article = ArticleFactory()
+    before = {language: entry.pk for language, entry in entries(article).items()}
+    Article.objects.filter(pk=article.pk).update(view_count=41)
+    assert {language: entry.pk for language, entry in entries(article).items()} == before
+
+
+WORDS = ["laçın", "ağdam", "şuşa", "kəlbəcər", "məktəb", "yol", "ev", "su"]
+
+
+@pytest.fixture
+def archive():
+    """Eighty articles over two years whose titles mix common and rare words."""
+    rng = random.Random(5)
+    categories = [CategoryFactory(), CategoryFactory()]
+    now = timezone.now()
+    for index in range(80):
+        weights = [0.9, 0.5, 0.2, 0.05, 0.6, 0.3, 0.1, 0.02]
+        words = [word for word, weight in zip(WORDS, weights, strict=True) if rng.random() < weight]
+        ArticleFactory(
+            title_az=" ".join(["Xəbər", *words]),
+            category=categories[index % 2],
+            published_at=now - datetime.timedelta(days=index * 9, hours=rng.randint(0, 20)),
+        )
+    analyze()
+    return categories
+
+
+def expected(query, limit, category=None, year=None):
+    """What a search must return, worked out the slow way: every published article read."""
+    terms = fold(query).split()
+    rows = Article.objects.published().order_by("-published_at", "-id")
+    if category:
+        rows = rows.filter(category=category)
+    if year:
+        rows = rows.filter(published_at__year=year)
+    return [
+        article.pk
+        for article in rows
+        if all(any(word.startswith(term) for word in article.search_az.split()) for term in terms)
+    ][:limit]
+
+
+@pytest.mark.parametrize("query", ["lacin", "agdam mekteb", "kelbecer", "su", "ev yol", "xeyr"])
+@pytest.mark.parametrize("filters", [{}, {"category": 0}, {"year": -1}])
+@pytest.mark.parametrize("window", [0, 10, 10_000])
+def test_walking_and_the_index_find_the_same_articles(archive, query, filters, window):
+    # window 0: straight to the index; 10: a short walk, then the index; 10,000: the walk.
+    category = archive[filters["category"]] if "category" in filters else None
+    year = timezone.localdate().year + filters["year"] if "year" in filters else None
+    rows = fulltext.candidates(
+        "az",
+        fold(query).split(),
+        timezone.now(),
+        limit=7,
+        window=window,
+        category_id=category.pk if category else None,
+        year=year,
+    )
+    assert [row[0] for row in rows] == expected(query, 7, category, year)
+
+
+def test_the_index_is_asked_about_recent_entries_first(archive, monkeypatch):
+    statistics = fulltext._statistics("az")
+    assert statistics.share("xeber") == pytest.approx(1.0)
+    assert statistics.share("kelbecer") < 0.3
+    asked = []
+    real_fetch = fulltext._fetch
+    monkeypatch.setattr(
+        fulltext, "_fetch", lambda sql, params: asked.append(params) or real_fetch(sql, params)
+    )
+    rows = fulltext.candidates("az", ["mekteb"], timezone.now(), limit=3, window=0)
+    assert [row[0] for row in rows] == expected("mekteb", 3)
+    # One lookup, bounded to the newest entries; the whole archive was not needed.
+    assert len(asked) == 1
+    assert asked[0]["recent"] is not None
+    assert asked[0]["recent"] > timezone.now() - datetime.timedelta(days=9 * 80)
+
+
+def test_common_words_are_tested_on_the_rows_not_looked_up(archive):
+    shares = [fulltext._statistics("az").share(term) for term in ("xeber", "kelbecer")]
+    assert fulltext._indexed_terms(["xeber", "kelbecer"], shares) == ["kelbecer"]
+    assert fulltext._indexed_terms(["xeber"], shares[:1]) == ["xeber"]
