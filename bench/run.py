@@ -95,6 +95,7 @@ def vacuum(name):
     connection.autocommit = True
     with connection.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE news_article")
+        cursor.execute("VACUUM ANALYZE news_searchentry")
     connection.close()
 
 

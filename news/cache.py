@@ -175,6 +175,10 @@ def _local_get(key):
     entry = _local.get(key)
     if entry is None or entry[1] < time.monotonic():
         return None
+    # Least recently used first out: a stream of one-off entries (new searches) must
+    # not push out the pieces every page uses.
+    with contextlib.suppress(KeyError):
+        _local.move_to_end(key)
     return entry[0]
 
 

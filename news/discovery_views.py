@@ -11,7 +11,7 @@ from django.utils.http import urlencode
 from django.utils.translation import override
 from django.views.decorators.http import require_safe
 
-from news import browsing, search, selectors
+from news import browsing, search, search_results, selectors
 from news.cache import cached_locally
 from news.i18n import current_language
 from portal.seo import alternates_for
@@ -53,13 +53,7 @@ def search_page(request):
             query, language, page_number=page_number, sort=sort, category_id=category_id, year=year
         )
         hits = [
-            {
-                "article": article,
-                "title": article.text("title"),
-                "title_html": search.highlight(article.text("title"), results.terms),
-                "snippet": search.snippet(article, results.terms, language),
-            }
-            for article in results.articles
+            search_results.hit(article, results.terms, language) for article in results.articles
         ]
         return results, hits
 

@@ -51,24 +51,29 @@ LIMIT %(limit)s
 """
 
 # The index lookup. Ordering by an expression no index supplies keeps the planner from
-# walking the date index in the hope of finding matches early. Calling ts_match_vq (the
-# function behind @@) keeps the common words out of the index lookup, and adding a zero
-# interval keeps those time bounds out of it too: only `recent`, when given, is a
-# bound the index applies, as a scan of the times from it onwards (from the oldest it
-# would read the whole index).
+# walking the date index in the hope of finding matches early, and the rank is worked
+# out outside, for the rows kept only. Calling ts_match_vq (the function behind @@)
+# keeps the common words out of the index lookup, and adding a zero interval keeps
+# those time bounds out of it too: only `recent`, when given, is a bound the index
+# applies, as a scan of the times from it onwards (from the oldest it would read the
+# whole index).
 _LOOKUP = """
 SELECT article_id, ts_rank(vector, to_tsquery('simple', %(query)s)), published_at
-FROM news_searchentry
-WHERE language = %(language)s
-    AND vector @@ to_tsquery('simple', %(indexed)s)
-    AND ts_match_vq(vector, to_tsquery('simple', %(query)s))
-    AND published_at + interval '0' <= %(now)s
-    AND published_at + interval '0' >= %(since)s
-    AND published_at + interval '0' < %(until)s
-    AND (%(category)s::bigint IS NULL OR category_id = %(category)s)
-    AND (%(recent)s::timestamptz IS NULL OR published_at >= %(recent)s)
-ORDER BY published_at + interval '0' DESC, article_id DESC
-LIMIT %(limit)s
+FROM (
+    SELECT article_id, published_at, vector
+    FROM news_searchentry
+    WHERE language = %(language)s
+        AND vector @@ to_tsquery('simple', %(indexed)s)
+        AND ts_match_vq(vector, to_tsquery('simple', %(query)s))
+        AND published_at + interval '0' <= %(now)s
+        AND published_at + interval '0' >= %(since)s
+        AND published_at + interval '0' < %(until)s
+        AND (%(category)s::bigint IS NULL OR category_id = %(category)s)
+        AND (%(recent)s::timestamptz IS NULL OR published_at >= %(recent)s)
+    ORDER BY published_at + interval '0' DESC, article_id DESC
+    LIMIT %(limit)s
+) AS found
+ORDER BY published_at DESC, article_id DESC
 """
 
 

@@ -15,9 +15,7 @@ same statement; they are sorted in memory and one more query loads the page's ro
 two or three queries per page, whatever the size of the archive.
 """
 
-import functools
 import hashlib
-import html
 import re
 from dataclasses import dataclass
 
@@ -25,11 +23,10 @@ from django.core.paginator import Page, Paginator
 from django.db import connection
 from django.db.models.expressions import Value
 from django.utils import timezone
-from django.utils.html import strip_tags
-from django.utils.safestring import mark_safe
 
 from news import fulltext
 from news.cache import cached
+from news.i18n import LANGUAGE_CODES
 from news.models import Article
 from news.text import fold
 
@@ -41,13 +38,12 @@ MAX_RESULTS = 200
 # it asks the index instead (news.fulltext).
 RECENT_WINDOW = 4000
 PAGE_SIZE = 20
-SNIPPET_WORDS = 30
 # Cached matches of one query stay at most this long (they are versioned anyway).
 SEARCH_TIMEOUT = 600
 SORTS = ("relevance", "newest")
 
+_SNIPPET_SOURCES = [f"{field}_{code}" for field in ("lead", "body") for code in LANGUAGE_CODES]
 _TERM = re.compile(r"[^\W_]+", re.UNICODE)
-_WORD = re.compile(r"([^\W_]+)", re.UNICODE)
 
 
 def clean_query(raw):
@@ -134,61 +130,8 @@ def search(query, language, *, page_number=1, sort="relevance", category_id=None
     page_ids = [row[0] for row in page.object_list]
     articles = []
     if page_ids:
-        rows = Article.objects.select_related("category").defer(
-            "search_az", "search_en", "translation_fingerprints", "photo_renditions"
-        )
+        # The lead and body too: the snippet is cut from them.
+        rows = Article.objects.for_listing(*_SNIPPET_SOURCES)
         by_id = {article.pk: article for article in rows.filter(pk__in=page_ids)}
         articles = [by_id[pk] for pk in page_ids if pk in by_id]
     return Results(terms=terms, page=page, articles=articles)
-
-
-@functools.lru_cache(maxsize=8192)
-def _fold_word(word):
-    # Highlighting folds every shown word; news vocabulary repeats, so this is memoised.
-    return fold(word)
-
-
-def _is_match(word, terms):
-    folded = _fold_word(word)
-    return any(folded.startswith(term) for term in terms)
-
-
-def highlight(text, terms):
-    """`text` escaped, with every word that starts with a search term wrapped in <mark>."""
-    text = str(text or "")
-    if not terms:
-        return mark_safe(html.escape(text))
-    out = []
-    for index, part in enumerate(_WORD.split(text)):
-        # split() with one group alternates: non-word, word, non-word, ...
-        if index % 2 and _is_match(part, terms):
-            out.append(f"<mark>{html.escape(part)}</mark>")
-        else:
-            out.append(html.escape(part))
-    return mark_safe("".join(out))  # every piece was escaped above
-
-
-def _excerpt_around_match(text, terms):
-    words = text.split()
-    for position, word in enumerate(words):
-        if any(_is_match(piece, terms) for piece in _TERM.findall(word)):
-            start = max(0, position - SNIPPET_WORDS // 3)
-            excerpt = " ".join(words[start : start + SNIPPET_WORDS])
-            prefix = "… " if start else ""
-            suffix = " …" if start + SNIPPET_WORDS < len(words) else ""
-            return mark_safe(f"{prefix}{highlight(excerpt, terms)}{suffix}")
-    return None
-
-
-def snippet(article, terms, language):
-    """A short piece of the article's lead or body around the first match, highlighted."""
-    lead = str(article.text("lead", language))
-    found = _excerpt_around_match(lead, terms)
-    if found is None:
-        body = strip_tags(article.text("body", language).text)
-        found = _excerpt_around_match(body, terms)
-    if found is not None:
-        return found
-    words = (lead or strip_tags(article.text("body", language).text)).split()
-    excerpt = " ".join(words[:SNIPPET_WORDS])
-    return mark_safe(html.escape(excerpt) + (" …" if len(words) > SNIPPET_WORDS else ""))

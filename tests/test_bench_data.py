@@ -4,6 +4,7 @@ The benchmark itself (gunicorn + wrk) is never run by the suite: speed is measur
 `make bench`, not by timed tests.
 """
 
+import datetime
 import importlib.util
 import random
 from pathlib import Path
@@ -92,8 +93,10 @@ def test_generation_is_seeded():
         command = Command()
         categories = [Category(pk=1), Category(pk=2), Category(pk=3)]
         return [
-            command._article(rng, now, 10, categories, ["bench/photo-0.jpg"]).title_az
-            for _ in range(5)
+            command._article(
+                rng, now, datetime.timedelta(days=day), categories, ["bench/photo-0.jpg"]
+            ).title_az
+            for day in range(5)
         ]
 
     assert titles(3) == titles(3)

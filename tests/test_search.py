@@ -7,7 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from news import search
+from news import search, search_results
 from tests.factories import ArticleFactory, CategoryFactory, azerbaijani_only, english_only
 
 pytestmark = pytest.mark.django_db
@@ -90,8 +90,33 @@ def test_matches_are_highlighted_after_escaping(client):
 
 
 def test_highlight_escapes_everything_it_does_not_mark():
-    html = search.highlight('<script>alert("x")</script> Şuşa', ["susa"])
+    html = search_results.highlight('<script>alert("x")</script> Şuşa', ["susa"])
     assert html == "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; <mark>Şuşa</mark>"
+
+
+@pytest.mark.parametrize(
+    ("text", "term", "marked"),
+    [
+        ("XANKƏNDİ və Xankəndidən", "xankendi", ["XANKƏNDİ", "Xankəndidən"]),
+        ("İLHAM, ılham və Ilham", "ilham", ["İLHAM", "ılham", "Ilham"]),
+        ("Qarabağ-Şuşa yolu", "susa", ["Şuşa"]),
+        ("Khankendi's school", "khankendi", ["Khankendi"]),
+        ("Ağdamlı və bağda", "agdam", ["Ağdamlı"]),
+    ],
+)
+def test_every_spelling_of_a_term_is_marked_whole(text, term, marked):
+    html = str(search_results.highlight(text, [term]))
+    assert [part.split("</mark>")[0] for part in html.split("<mark>")[1:]] == marked
+
+
+def test_the_snippet_starts_near_the_first_match_in_the_body():
+    words = [f"söz{n}" for n in range(80)]
+    words[40] = "(Xankəndidə)"
+    article = ArticleFactory(lead_az="Qısa xülasə.", body_az=f"<p>{' '.join(words)}</p>")
+    snippet = str(search_results.snippet(article, ["xankendi"], "az"))
+    assert snippet.startswith("… söz30 ")
+    assert "(<mark>Xankəndidə</mark>)" in snippet
+    assert snippet.endswith(" …")
 
 
 def test_newest_and_relevance_orders(client):
