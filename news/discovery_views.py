@@ -1,6 +1,7 @@
 """Readers' discovery pages: search and the archive by month. Thin views over
 news.search and news.browsing; one template each."""
 
+import dataclasses
 import hashlib
 
 from django.core.paginator import InvalidPage
@@ -8,6 +9,7 @@ from django.http import Http404, HttpResponsePermanentRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.http import urlencode
+from django.utils.safestring import mark_safe
 from django.utils.translation import override
 from django.views.decorators.http import require_safe
 
@@ -52,21 +54,27 @@ def search_page(request):
         results = search.search(
             query, language, page_number=page_number, sort=sort, category_id=category_id, year=year
         )
-        hits = [
-            search_results.hit(article, results.terms, language) for article in results.articles
-        ]
-        return results, hits
+        # Kept in this worker's memory as plain ids and text: hundreds of kept model
+        # objects (or marked-safe strings) would make every full garbage collection of
+        # the worker long, tens of milliseconds in the middle of some reader's page.
+        items = tuple(
+            (article.pk, str(search_results.list_item(article, results.terms, language)))
+            for article in results.articles
+        )
+        return dataclasses.replace(results, articles=()), items
 
     # One page of results is the same for every reader until content changes: kept in
     # this worker's memory per content version, with its rendered list (search.html).
     results_key = hashlib.sha256(repr([language, kept_query, page_number]).encode()).hexdigest()
     try:
         if len(str(page_number)) <= 6:
-            results, hits = cached_locally(f"search-page:{results_key}", find)
+            results, items = cached_locally(f"search-page:{results_key}", find)
         else:
-            results, hits = find()
+            results, items = find()
     except InvalidPage as error:
         raise Http404(str(error)) from error
+    # Our own list items, escaped as they were built.
+    hits = [{"id": pk, "html": mark_safe(html)} for pk, html in items]
     return render(
         request,
         "news/search.html",

@@ -122,24 +122,21 @@ _HIT = (
 )
 
 
-def hit(article, terms, language):
-    """One result: the article and its list item, ready to print."""
+def list_item(article, terms, language):
+    """One result's list item, ready to print."""
     title = article.text("title", language)
     category = article.category.text("name", language)
     published = timezone.localtime(article.published_at)
     hint = format_html(' <span class="fallback-hint">({})</span>', title.hint) if title.hint else ""
-    return {
-        "article": article,
-        "html": format_html(
-            _HIT,
-            url=article.get_absolute_url(language),
-            lang=title.lang_attr(),
-            title=highlight(title, terms),
-            hint=hint,
-            iso=published.strftime("%Y-%m-%dT%H:%M:%S%z"),
-            date=format_date(published, language),
-            category_lang=category.lang_attr(),
-            category=category.text,
-            snippet=snippet(article, terms, language),
-        ),
-    }
+    return format_html(
+        _HIT,
+        url=article.get_absolute_url(language),
+        lang=title.lang_attr(),
+        title=highlight(title, terms),
+        hint=hint,
+        iso=published.strftime("%Y-%m-%dT%H:%M:%S%z"),
+        date=format_date(published, language),
+        category_lang=category.lang_attr(),
+        category=category.text,
+        snippet=snippet(article, terms, language),
+    )

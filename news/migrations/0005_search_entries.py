@@ -79,6 +79,13 @@ def keep_entries(apps, schema_editor):
             f"CREATE INDEX search_entry_{code}_gin ON news_searchentry "
             f"USING gin (published_at, vector) WHERE language = '{code}'"
         )
+    # Statistics per language (the most common lexemes and their shares), from which
+    # news.fulltext chooses how to search; the column's own would mix both languages.
+    for code in LANGUAGES:
+        schema_editor.execute(
+            f"CREATE STATISTICS IF NOT EXISTS search_entry_vector_{code} "
+            f"ON ((CASE WHEN language = '{code}' THEN vector END)) FROM news_searchentry"
+        )
     schema_editor.execute(SYNC_FUNCTION)
     schema_editor.execute(TRIGGERS)
     schema_editor.execute(COPY_EXISTING)
@@ -99,6 +106,8 @@ def drop_entries(apps, schema_editor):
         "DROP TRIGGER IF EXISTS news_article_search_entries_on_update ON news_article"
     )
     schema_editor.execute("DROP FUNCTION IF EXISTS news_article_search_entries()")
+    for code in LANGUAGES:
+        schema_editor.execute(f"DROP STATISTICS IF EXISTS search_entry_vector_{code}")
     for code in LANGUAGES:
         schema_editor.execute(
             f"ALTER TABLE news_article ADD COLUMN IF NOT EXISTS search_vector_{code} tsvector "
