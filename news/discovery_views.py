@@ -55,26 +55,26 @@ def search_page(request):
             query, language, page_number=page_number, sort=sort, category_id=category_id, year=year
         )
         # Kept in this worker's memory as plain ids and text: hundreds of kept model
-        # objects (or marked-safe strings) would make every full garbage collection of
-        # the worker long, tens of milliseconds in the middle of some reader's page.
-        items = tuple(
-            (article.pk, str(search_results.list_item(article, results.terms, language)))
+        # objects (or marked-safe strings, which the collector tracks as well) would
+        # make every full garbage collection of the worker long, tens of milliseconds
+        # in the middle of some reader's page. join() makes a plain string.
+        ids = tuple(article.pk for article in results.articles)
+        items = "\n  ".join(
+            search_results.list_item(article, results.terms, language)
             for article in results.articles
         )
-        return dataclasses.replace(results, articles=()), items
+        return dataclasses.replace(results, articles=()), ids, items
 
     # One page of results is the same for every reader until content changes: kept in
     # this worker's memory per content version, with its rendered list (search.html).
     results_key = hashlib.sha256(repr([language, kept_query, page_number]).encode()).hexdigest()
     try:
         if len(str(page_number)) <= 6:
-            results, items = cached_locally(f"search-page:{results_key}", find)
+            results, result_ids, items = cached_locally(f"search-page:{results_key}", find)
         else:
-            results, items = find()
+            results, result_ids, items = find()
     except InvalidPage as error:
         raise Http404(str(error)) from error
-    # Our own list items, escaped as they were built.
-    hits = [{"id": pk, "html": mark_safe(html)} for pk, html in items]
     return render(
         request,
         "news/search.html",
@@ -83,7 +83,9 @@ def search_page(request):
             "terms": results.terms,
             "results": results,
             "page_obj": results.page,
-            "hits": hits,
+            "result_ids": result_ids,
+            # Our own list items, escaped as they were built.
+            "result_items": mark_safe(items),
             "results_key": results_key,
             "sort": sort,
             "categories": categories,

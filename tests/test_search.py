@@ -27,7 +27,7 @@ def khankendi():
 
 
 def titles(response):
-    return [hit["id"] for hit in response.context["hits"]]
+    return list(response.context["result_ids"])
 
 
 @pytest.mark.parametrize("query", ["xankendi", "XANKƏNDİ", "Xankəndi", "xankəndi", "XANKENDI"])
