@@ -16,6 +16,8 @@ the old columns go.
 SQLite gets the empty table and keeps its substring search.
 """
 
+from importlib import import_module
+
 import django.contrib.postgres.search
 from django.contrib.postgres.operations import BtreeGinExtension
 import django.db.models.deletion
@@ -108,15 +110,8 @@ def drop_entries(apps, schema_editor):
     schema_editor.execute("DROP FUNCTION IF EXISTS news_article_search_entries()")
     for code in LANGUAGES:
         schema_editor.execute(f"DROP STATISTICS IF EXISTS search_entry_vector_{code}")
-    for code in LANGUAGES:
-        schema_editor.execute(
-            f"ALTER TABLE news_article ADD COLUMN IF NOT EXISTS search_vector_{code} tsvector "
-            f"GENERATED ALWAYS AS (to_tsvector('simple'::regconfig, search_{code})) STORED"
-        )
-        schema_editor.execute(
-            f"CREATE INDEX IF NOT EXISTS article_search_{code}_gin "
-            f"ON news_article USING gin (search_vector_{code})"
-        )
+    # Back to the article's own vector columns, as 0003 made them.
+    import_module("news.migrations.0003_article_search_vectors").add_vectors(apps, schema_editor)
 
 
 class Migration(migrations.Migration):
