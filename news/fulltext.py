@@ -22,6 +22,7 @@ import math
 from dataclasses import dataclass
 
 from django.db import connection
+from django.utils import timezone
 
 from news.cache import cached_locally
 
@@ -108,9 +109,11 @@ def candidates(language, terms, now, *, limit, window, category_id=None, year=No
         needed = 2 * limit * window / max(len(found), 0.5)
     indexed = _indexed_terms(terms, shares)
     params["indexed"] = _tsquery(indexed)
+    share_of = dict(zip(terms, shares, strict=True))
+    indexed_share = math.prod(share_of[term] or 0.0 for term in indexed)
     # Not so common: the index, about the newest `needed` entries first, when that reads
     # less than all of the indexed words' matches would.
-    if not year and _recent_first_pays(statistics, needed, terms, shares, indexed):
+    if not year and _recent_first_pays(statistics, needed, indexed_share):
         recent = statistics.newest_since(needed)
         if recent is not EVERYTHING:
             found = _fetch(_LOOKUP, dict(params, recent=recent))
@@ -119,27 +122,21 @@ def candidates(language, terms, now, *, limit, window, category_id=None, year=No
     return _fetch(_LOOKUP, dict(params, recent=None))
 
 
-def _recent_first_pays(statistics, needed, terms, shares, indexed):
+def _recent_first_pays(statistics, needed, share):
     """Whether a lookup bounded to the newest `needed` entries costs less than one over
     the whole archive. The bound costs a scan of the index's times, about a thirtieth
     of reading a row per entry; both read the rows of the indexed words' matches, all
     of them or the recent ones."""
-    if None in shares:
+    if not statistics.lexemes:
         return True
-    share_of = dict(zip(terms, shares, strict=True))
-    share = math.prod(share_of[term] for term in indexed)
     return needed * (TIME_SCAN_COST + share) < share * statistics.entries
 
 
 def _indexed_terms(terms, shares):
     """The terms worth looking up in the index: those not in most entries (and, when
-    every one is, the rarest)."""
-    known = [
-        (share if share is not None else 0.0, term)
-        for share, term in zip(shares, terms, strict=True)
-    ]
-    rare = [term for share, term in known if share < INDEXED_SHARE_LIMIT]
-    return rare or [min(known)[1]]
+    every one is, the rarest). Unknown shares count as rare."""
+    known = [(share or 0.0, term) for share, term in zip(shares, terms, strict=True)]
+    return [term for share, term in known if share < INDEXED_SHARE_LIMIT] or [min(known)[1]]
 
 
 def _tsquery(terms):
@@ -156,8 +153,6 @@ def _fetch(sql, params):
 def _year_bounds(year):
     """The first moment of `year` and of the next, in the site's time zone (as the
     year select counts them)."""
-    from django.utils import timezone
-
     return tuple(timezone.make_aware(datetime.datetime(value, 1, 1)) for value in (year, year + 1))
 
 

@@ -101,11 +101,13 @@ def snippet(article, terms, language):
     """A short piece of the article's lead or body around the first match, highlighted."""
     lead = str(article.text("lead", language))
     found = _excerpt_around_match(lead, terms)
-    if found is None:
-        found = _excerpt_around_match(_plain(article.text("body", language).text), terms)
     if found is not None:
         return found
-    words = (lead or _plain(article.text("body", language).text)).split()
+    body = _plain(article.text("body", language).text)
+    found = _excerpt_around_match(body, terms)
+    if found is not None:
+        return found
+    words = (lead or body).split()
     excerpt = " ".join(words[:SNIPPET_WORDS])
     return mark_safe(html.escape(excerpt) + (" …" if len(words) > SNIPPET_WORDS else ""))
 
