@@ -222,14 +222,38 @@ def cached(name, build, timeout=FRAGMENT_TIMEOUT):
     if value is not None:
         return value
     try:
-        value = cache.get(key)
+        value = _shared_get(key)
     except Exception:
         value = None
     if value is None:
         value = build()
         try:
-            cache.set(key, value, timeout)
+            _shared_set(key, value, timeout)
         except Exception:
             logger.warning("cache unavailable while storing %s", name)
     _local_set(key, value, timeout)
     return value
+
+
+# Through the raw client, for the reason given at _raw_client; same keys and encoding
+# as cache.get() and cache.set().
+def _shared_get(key):
+    backend = _redis_backend()
+    if backend is None:
+        return cache.get(key)
+    _pool, client, _keys, _channel = _raw_client(backend)
+    raw = client.get(backend.make_and_validate_key(key))
+    return None if raw is None else backend._cache._serializer.loads(raw)
+
+
+def _shared_set(key, value, timeout):
+    backend = _redis_backend()
+    if backend is None:
+        cache.set(key, value, timeout)
+        return
+    _pool, client, _keys, _channel = _raw_client(backend)
+    client.set(
+        backend.make_and_validate_key(key),
+        backend._cache._serializer.dumps(value),
+        ex=backend.get_backend_timeout(timeout),
+    )
