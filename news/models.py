@@ -10,9 +10,10 @@ from django.db.models.lookups import GreaterThan
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import override, pgettext_lazy
+from django.utils.translation import pgettext_lazy
 
 from news import i18n
+from news.addresses import article_path
 from news.text import fold, slugify_az
 
 LANGUAGE_CODES = [code for code, _name in settings.LANGUAGES]
@@ -168,7 +169,72 @@ class ArticleQuerySet(models.QuerySet):
         )
 
 
-class Article(Translatable, TimeStamped):
+class ShownArticle:
+    """How an article shows to readers: in which language, under which address.
+
+    Shared by Article and by ArticleSummary, the lighter rows a results page reads;
+    both carry the per-language fields (title_az, slug_en...), `written_languages`
+    and `source_language`.
+    """
+
+    def text(self, field, language=None):
+        """The field as shown to readers of `language`.
+
+        All of an article's texts come from one language, the one it is shown in,
+        so a page never mixes an English title with an Azerbaijani body.
+        """
+        requested = language or i18n.current_language()
+        shown = i18n.localized(self, field, self.original_language(requested))
+        return i18n.LocalizedText(shown.text, shown.language, requested)
+
+    def is_written_in(self, language):
+        return language in self.languages
+
+    @property
+    def languages(self):
+        """The languages this article is really written in (as last saved)."""
+        return self.written_languages.split()
+
+    def original_language(self, requested=None):
+        """The language to show for `requested`: itself if written in it, else the source."""
+        requested = requested or i18n.current_language()
+        if self.is_written_in(requested):
+            return requested
+        languages = self.languages
+        if self.source_language in languages or not languages:
+            return self.source_language
+        return languages[0]
+
+    def slug_for(self, language=None):
+        language = language or i18n.current_language()
+        return (
+            getattr(self, f"slug_{language}", "")
+            or getattr(self, f"slug_{self.source_language}", "")
+            or self.slug_az
+            or self.slug_en
+            or "article"
+        )
+
+    def get_absolute_url(self, language=None):
+        language = language or i18n.current_language()
+        return article_path(language, self.pk, self.slug_for(language))
+
+
+class ArticleSummary(ShownArticle):
+    """An article as a list shows it, read without a model instance: loading 20 model
+    instances through the ORM costs several times the query that finds them (see
+    news.search). Read-only; `fields` are attribute names as on Article."""
+
+    def __init__(self, category, **fields):
+        self.__dict__.update(fields)
+        self.category = category
+
+    @property
+    def pk(self):
+        return self.id
+
+
+class Article(ShownArticle, Translatable, TimeStamped):
     class Status(models.TextChoices):
         DRAFT = "draft", pgettext_lazy("article status", "Draft")
         REVIEW = "review", pgettext_lazy("article status", "In review")
@@ -266,16 +332,6 @@ class Article(Translatable, TimeStamped):
 
     # Languages ------------------------------------------------------------
 
-    def text(self, field, language=None):
-        """The field as shown to readers of `language`.
-
-        All of an article's texts come from one language, the one it is shown in,
-        so a page never mixes an English title with an Azerbaijani body.
-        """
-        requested = language or i18n.current_language()
-        shown = i18n.localized(self, field, self.original_language(requested))
-        return i18n.LocalizedText(shown.text, shown.language, requested)
-
     def compute_languages(self):
         """The languages with both a title and a body in the current field values."""
         return [
@@ -283,24 +339,6 @@ class Article(Translatable, TimeStamped):
             for code in LANGUAGE_CODES
             if self.has_text("title", code) and self.has_text("body", code)
         ]
-
-    def is_written_in(self, language):
-        return language in self.languages
-
-    @property
-    def languages(self):
-        """The languages this article is really written in (as last saved)."""
-        return self.written_languages.split()
-
-    def original_language(self, requested=None):
-        """The language to show for `requested`: itself if written in it, else the source."""
-        requested = requested or i18n.current_language()
-        if self.is_written_in(requested):
-            return requested
-        languages = self.languages
-        if self.source_language in languages or not languages:
-            return self.source_language
-        return languages[0]
 
     # Workflow -------------------------------------------------------------
 
@@ -366,23 +404,6 @@ class Article(Translatable, TimeStamped):
             strip_tags(getattr(self, f"body_{shown}", "") or ""),
         ]
         return fold(" ".join(parts))
-
-    # URLs -----------------------------------------------------------------
-
-    def slug_for(self, language=None):
-        language = language or i18n.current_language()
-        return (
-            getattr(self, f"slug_{language}", "")
-            or getattr(self, f"slug_{self.source_language}", "")
-            or self.slug_az
-            or self.slug_en
-            or "article"
-        )
-
-    def get_absolute_url(self, language=None):
-        language = language or i18n.current_language()
-        with override(language):
-            return reverse("news:article", kwargs={"pk": self.pk, "slug": self.slug_for(language)})
 
 
 class ArticlePhoto(TimeStamped):

@@ -1,7 +1,10 @@
 """URLs: language routing, canonical redirects and odd input answered properly."""
 
 import pytest
+from django.urls import reverse, set_script_prefix
+from django.utils.translation import override
 
+from news.addresses import article_path
 from tests.factories import ArticleFactory, CategoryFactory
 
 pytestmark = pytest.mark.django_db
@@ -107,3 +110,16 @@ def test_every_page_has_canonical_and_hreflang(client):
 def test_language_switch_refuses_foreign_redirects(client):
     assert client.get("/language/en/?next=https://evil.example/").status_code == 400
     assert client.get("/language/fr/?next=/fr/").status_code == 404
+
+
+@pytest.mark.parametrize("language", ["az", "en"])
+def test_article_addresses_are_what_the_url_patterns_give(language, settings):
+    for prefix in ["/", "/portal/"]:
+        set_script_prefix(prefix)
+        try:
+            for pk, slug in [(7, "xankendi-sakinleri"), (123456, "a_b-c"), (8, "öz")]:
+                with override(language):
+                    expected = reverse("news:article", kwargs={"pk": pk, "slug": slug})
+                assert article_path(language, pk, slug) == expected
+        finally:
+            set_script_prefix("/")
