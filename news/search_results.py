@@ -1,7 +1,8 @@
 """How one search result is shown: the title and a snippet, with the words that match
 marked. Search terms are folded (news.text.fold: "xankendi"), the texts are not
-("Xankəndidən"), so each term becomes a pattern that matches every spelling folding
-to it, and the texts are searched as they are, without folding them word by word.
+("Xankəndidən"). news.text.fold may change a text's length ("ß" → "ss"), so the texts
+are searched in a copy folded letter for letter instead ("xankendiden"), where every
+match lies where the word lies in the text itself.
 
 A results page shows twenty of these, so each is built in one pass of string work,
 and its markup is written here rather than looked up field by field in a template.
@@ -13,7 +14,6 @@ import re
 import unicodedata
 
 from django.utils import timezone
-from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 from news.dates import format_date
@@ -26,43 +26,47 @@ _WORD_START = r"(?<![^\W_])"
 
 
 @functools.cache
-def _spellings():
-    """The lower-case letters of the Latin-1 and Latin Extended-A blocks, and "ə", by
-    the letter each folds to: "e" → "eèéêëēĕėęěə". Patterns match case-insensitively,
-    so capitals ("Ə", "İ") are matched through these."""
-    found = {}
-    for code in [*range(0x30, 0x7B), *range(0xDF, 0x180), 0x259]:
-        letter = chr(code)
-        folded = fold(letter)
-        if len(folded) == 1 and letter == letter.lower():
-            found.setdefault(folded, set()).add(letter)
-    return {key: "".join(sorted(letters)) for key, letters in found.items()}
+def _letter_folding():
+    """A str.translate table: each letter of the Latin-1 and Latin Extended-A blocks,
+    and "ə" and "Ə", to the one letter news.text.fold makes of it ("İ" → "i"). A list
+    up to "ə", not a dict: translating a body reads it once per letter, and indexing
+    a list costs half as much; the letters past its end stay as they are."""
+    table = list(range(0x25A))
+    for code in [*range(0x41, 0x5B), *range(0xC0, 0x180), 0x18F, 0x259]:
+        folded = fold(chr(code))
+        if len(folded) == 1:
+            table[code] = ord(folded)
+    return table
 
 
-def _term_pattern(term):
-    spellings = _spellings()
-    parts = []
-    for letter in term:
-        variants = spellings.get(letter, letter)
-        parts.append(f"[{re.escape(variants)}]" if len(variants) > 1 else re.escape(letter))
-    return "".join(parts)
+def _folded_letters(text):
+    """`text` folded letter for letter: as long as `text`, so spans carry over."""
+    return text.translate(_letter_folding())
 
 
 @functools.lru_cache(maxsize=4096)
 def _word_pattern(term):
-    """Words (or parts of words) starting with `term`, whole. Kept per term: news
-    vocabulary repeats, and compiling the pattern costs more than using it."""
-    return re.compile(rf"{_WORD_START}{_term_pattern(term)}[^\W_]*", re.IGNORECASE)
+    """Words (or parts of words) starting with `term`, in a text folded letter for
+    letter. Letters that the table leaves alone (Cyrillic, say) match in both cases."""
+    letters = "".join(
+        re.escape(letter)
+        if letter.isascii() or len(letter.upper()) != 1
+        else f"[{re.escape(letter)}{re.escape(letter.upper())}]"
+        for letter in term
+    )
+    return re.compile(rf"{_WORD_START}{letters}[^\W_]*")
 
 
 def _matches(text, terms):
     """(start, end) of every word in `text` that starts with a term, in order. Two
     terms that match one word match all of it, so the spans never overlap."""
-    return sorted({match.span() for term in terms for match in _word_pattern(term).finditer(text)})
+    folded = _folded_letters(text)
+    return sorted(
+        {match.span() for term in terms for match in _word_pattern(term).finditer(folded)}
+    )
 
 
-def highlight(text, terms):
-    """`text` escaped, with every word that starts with a search term wrapped in <mark>."""
+def _highlighted(text, terms):
     text = unicodedata.normalize("NFC", str(text or ""))
     out = []
     end = 0
@@ -71,12 +75,18 @@ def highlight(text, terms):
         out.append(f"<mark>{html.escape(text[start:stop])}</mark>")
         end = stop
     out.append(html.escape(text[end:]))
-    return mark_safe("".join(out))  # every piece was escaped above
+    return "".join(out)
+
+
+def highlight(text, terms):
+    """`text` escaped, with every word that starts with a search term wrapped in <mark>."""
+    return mark_safe(_highlighted(text, terms))  # every piece is escaped
 
 
 def _excerpt_around_match(text, terms):
     text = unicodedata.normalize("NFC", text)
-    starts = [found.start() for term in terms if (found := _word_pattern(term).search(text))]
+    folded = _folded_letters(text)
+    starts = [found.start() for term in terms if (found := _word_pattern(term).search(folded))]
     if not starts:
         return None
     first = min(starts)
@@ -88,7 +98,7 @@ def _excerpt_around_match(text, terms):
     excerpt = " ".join(words[start : start + SNIPPET_WORDS])
     prefix = "… " if start else ""
     suffix = " …" if start + SNIPPET_WORDS < len(words) else ""
-    return mark_safe(f"{prefix}{highlight(excerpt, terms)}{suffix}")
+    return f"{prefix}{_highlighted(excerpt, terms)}{suffix}"
 
 
 def _plain(body):
@@ -97,8 +107,7 @@ def _plain(body):
     return html.unescape(_TAG.sub("", body))
 
 
-def snippet(article, terms, language):
-    """A short piece of the article's lead or body around the first match, highlighted."""
+def _snippet(article, terms, language):
     lead = str(article.text("lead", language))
     found = _excerpt_around_match(lead, terms)
     if found is not None:
@@ -109,7 +118,12 @@ def snippet(article, terms, language):
         return found
     words = (lead or body).split()
     excerpt = " ".join(words[:SNIPPET_WORDS])
-    return mark_safe(html.escape(excerpt) + (" …" if len(words) > SNIPPET_WORDS else ""))
+    return html.escape(excerpt) + (" …" if len(words) > SNIPPET_WORDS else "")
+
+
+def snippet(article, terms, language):
+    """A short piece of the article's lead or body around the first match, highlighted."""
+    return mark_safe(_snippet(article, terms, language))  # escaped as it was cut
 
 
 # The title, the date and section, and the snippet, as templates/news/search.html
@@ -124,21 +138,28 @@ _HIT = (
 )
 
 
+def _lang_attr(text):
+    return f' lang="{text.language}"' if text.is_fallback else ""
+
+
 def list_item(article, terms, language):
-    """One result's list item, ready to print."""
+    """One result's list item, ready to print. Every piece is escaped here, in plain
+    string work: Django's format_html escapes and marks each argument again, twenty
+    times a page."""
     title = article.text("title", language)
     category = article.category.text("name", language)
     published = timezone.localtime(article.published_at)
-    hint = format_html(' <span class="fallback-hint">({})</span>', title.hint) if title.hint else ""
-    return format_html(
-        _HIT,
-        url=article.get_absolute_url(language),
-        lang=title.lang_attr(),
-        title=highlight(title, terms),
-        hint=hint,
-        iso=published.strftime("%Y-%m-%dT%H:%M:%S%z"),
-        date=format_date(published, language),
-        category_lang=category.lang_attr(),
-        category=category.text,
-        snippet=snippet(article, terms, language),
+    hint = f' <span class="fallback-hint">({html.escape(title.hint)})</span>' if title.hint else ""
+    return mark_safe(
+        _HIT.format(
+            url=html.escape(article.get_absolute_url(language)),
+            lang=_lang_attr(title),
+            title=_highlighted(title, terms),
+            hint=hint,
+            iso=published.strftime("%Y-%m-%dT%H:%M:%S%z"),
+            date=format_date(published, language),
+            category_lang=_lang_attr(category),
+            category=html.escape(category.text),
+            snippet=_snippet(article, terms, language),
+        )
     )

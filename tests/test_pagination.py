@@ -4,9 +4,13 @@ import datetime
 from unittest import mock
 
 import pytest
+from bs4 import BeautifulSoup
+from django.core.paginator import Paginator
 from django.db import connection
+from django.template import Context, Template
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
+from django.utils.translation import override
 
 from news import selectors
 from news.models import Article
@@ -132,3 +136,36 @@ def test_only_written_filter_pages_the_same_way(client):
     assert response.status_code == 200
     assert len(response.context["page_obj"].object_list) == 5
     assert response.context["page_obj"].paginator.count == 25
+
+
+def render_pagination(number, pages, extra_query=""):
+    page = Paginator(range(pages), 1).page(number)
+    template = Template("{% load pagination %}{% pagination page extra %}")
+    return template.render(Context({"page": page, "extra": extra_query}))
+
+
+def test_page_links_mark_the_current_page_and_elide_long_ranges():
+    with override("en"):
+        text = render_pagination(10, 40, "q=a&b&")
+    nav = BeautifulSoup(text, "html.parser").nav
+    assert nav["aria-label"] == "Pages"
+    items = [li.get_text(" ", strip=True) for li in nav.find_all("li")]
+    assert items == [
+        "Previous", "Page 1", "Page 2", "…", "Page 7", "Page 8", "Page 9", "10",
+        "Page 11", "Page 12", "Page 13", "…", "Page 39", "Page 40", "Next",
+    ]  # fmt: skip
+    assert nav.select_one('[aria-current="page"]').get_text() == "10"
+    assert nav.select_one('a[rel="prev"]')["href"] == "?q=a&b&page=9"
+    assert nav.select_one('a[rel="next"]')["href"] == "?q=a&b&page=11"
+    # The extra query is escaped in the markup (the parser above unescaped it).
+    assert 'href="?q=a&amp;b&amp;page=9"' in text
+
+
+def test_page_links_in_azerbaijani_and_none_for_a_single_page():
+    with override("az"):
+        text = render_pagination(1, 3)
+    assert 'aria-label="Səhifələr"' in text
+    assert '<span class="visually-hidden">Səhifə</span> 2</a>' in text
+    assert "Növbəti" in text
+    assert "Əvvəlki" not in text  # no previous page on page 1
+    assert render_pagination(1, 1) == ""

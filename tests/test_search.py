@@ -102,6 +102,10 @@ def test_highlight_escapes_everything_it_does_not_mark():
         ("Qarabağ-Şuşa yolu", "susa", ["Şuşa"]),
         ("Khankendi's school", "khankendi", ["Khankendi"]),
         ("Ağdamlı və bağda", "agdam", ["Ağdamlı"]),
+        # Letters outside the Latin blocks match in either case.
+        ("ЖУКОВ и Жуков", "жуков", ["ЖУКОВ", "Жуков"]),
+        # "ß" folds to two letters; the marks after it stay on the right word.
+        ("Straße Şuşa", "susa", ["Şuşa"]),
     ],
 )
 def test_every_spelling_of_a_term_is_marked_whole(text, term, marked):
@@ -288,3 +292,20 @@ def test_year_filter_offers_every_year_since_the_first_article(client):
     years = client.get("/az/axtaris/").context["years"]
     this_year = timezone.localdate().year
     assert years == list(range(this_year, this_year - 4, -1))
+
+
+def test_a_result_in_another_language_says_so_in_its_markup(client):
+    # Read without model instances (news.search.summaries): the list item still knows
+    # the language each text is shown in, and the section's.
+    category = CategoryFactory(name_az="Tədbirlər", name_en="")
+    article = azerbaijani_only(
+        category=category, title_az="Şuşada <tədbir>", lead_az="Şuşa & Laçın", body_az="<p>x</p>"
+    )
+    response = client.get("/en/search/", {"q": "susa"})
+    text = response.content.decode()
+    assert titles(response) == [article.pk]
+    assert f'<a href="/en/news/{article.pk}/{article.slug_az}/" lang="az">' in text
+    assert "<mark>Şuşada</mark> &lt;tədbir&gt;</a>" in text
+    assert '<span class="fallback-hint">(in Azerbaijani)</span>' in text
+    assert '<span lang="az">Tədbirlər</span>' in text
+    assert '"search-result__snippet" lang="az"><mark>Şuşa</mark> &amp; Laçın</p>' in text
