@@ -49,6 +49,11 @@ def format_date(value, language):
         return ""
     if hasattr(value, "tzinfo") and value.tzinfo is not None:
         value = timezone.localtime(value)
+    return format_local_date(value, language)
+
+
+def format_local_date(value, language):
+    """format_date for a date or time already in Baku time: no conversion."""
     return f"{value.day} {month_name(value.month, language)} {value.year}"
 
 

@@ -78,8 +78,8 @@ class Results:
 
 
 def _substring_candidates(language, terms, now, *, limit, window, category_id, year):
-    """SQLite's search: (id, rank, published_at) of the newest `limit` published articles
-    whose folded text holds every term; the window is PostgreSQL's business."""
+    """SQLite's search: (id, rank, publication time) of the newest `limit` published
+    articles whose folded text holds every term; the window is PostgreSQL's business."""
     published = Article.objects.published(now)
     if category_id:
         published = published.filter(category_id=category_id)
@@ -107,7 +107,8 @@ def search(query, language, *, page_number=1, sort="relevance", category_id=None
         # kept per content version (news.cache): a repeated query (the common case on
         # a big news day) costs no full-text query; any publish, edit, withdrawal or
         # delete makes it search afresh.
-        what = [language, category_id, year, MAX_RESULTS, RECENT_WINDOW, *terms]
+        # "v2": rows with publication times in seconds (news.fulltext).
+        what = ["v2", language, category_id, year, MAX_RESULTS, RECENT_WINDOW, *terms]
         digest = hashlib.sha256(repr(what).encode()).hexdigest()[:32]
         candidates = list(
             cached(

@@ -16,10 +16,12 @@ import unicodedata
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 
-from news.dates import format_date
+from news.dates import format_local_date
 from news.text import fold
 
 SNIPPET_WORDS = 30
+# How much of a body is folded and searched at a time (_first_match).
+_PIECE = 400
 _TAG = re.compile(r"<[^>]*>")
 # Where a word, or a part of one, begins: not after a letter or digit.
 _WORD_START = r"(?<![^\W_])"
@@ -83,21 +85,48 @@ def highlight(text, terms):
     return mark_safe(_highlighted(text, terms))  # every piece is escaped
 
 
+def _first_match(text, terms):
+    """Where the first match in `text` starts, or None. The text is folded and searched
+    a piece at a time, cut at white space, and most matches come before its end."""
+    patterns = [_word_pattern(term) for term in terms]
+    begin = 0
+    while begin < len(text):
+        end = text.find(" ", begin + _PIECE)
+        end = len(text) if end == -1 else end
+        # One letter more in front: whether a match starts a word depends on it.
+        behind = 1 if begin else 0
+        folded = _folded_letters(text[begin - behind : end])
+        found = [match.start() for pattern in patterns if (match := pattern.search(folded, behind))]
+        if found:
+            return begin - behind + min(found)
+        begin = end
+    return None
+
+
 def _excerpt_around_match(text, terms):
+    """SNIPPET_WORDS words of `text`, a third of them before the first word holding a
+    match; None when nothing matches. Only the words shown are split out: a body
+    runs to thousands of characters, and a page cuts twenty of them."""
     text = unicodedata.normalize("NFC", text)
-    folded = _folded_letters(text)
-    starts = [found.start() for term in terms if (found := _word_pattern(term).search(folded))]
-    if not starts:
+    word_start = _first_match(text, terms)
+    if word_start is None:
         return None
-    first = min(starts)
-    before = text[:first].split()
-    # A match inside a word ("(Xankəndi") belongs to that word, not the next one.
-    position = len(before) - (1 if before and not text[first - 1].isspace() else 0)
-    words = text.split()
-    start = max(0, position - SNIPPET_WORDS // 3)
-    excerpt = " ".join(words[start : start + SNIPPET_WORDS])
-    prefix = "… " if start else ""
-    suffix = " …" if start + SNIPPET_WORDS < len(words) else ""
+    # A match inside a word ("(Xankəndi") belongs to that word.
+    while word_start and not text[word_start - 1].isspace():
+        word_start -= 1
+    wanted_before = SNIPPET_WORDS // 3
+    before = text[:word_start].rsplit(None, wanted_before)
+    more_before = len(before) > wanted_before
+    if more_before:
+        before = before[1:]
+    wanted_after = SNIPPET_WORDS - len(before)
+    after = text[word_start:].split(None, wanted_after)
+    more_after = len(after) > wanted_after
+    if more_after:
+        after = after[:-1]
+    excerpt = " ".join([*before, *after])
+    prefix = "… " if more_before else ""
+    suffix = " …" if more_after else ""
     return f"{prefix}{_highlighted(excerpt, terms)}{suffix}"
 
 
@@ -157,7 +186,7 @@ def list_item(article, terms, language):
             title=_highlighted(title, terms),
             hint=hint,
             iso=published.strftime("%Y-%m-%dT%H:%M:%S%z"),
-            date=format_date(published, language),
+            date=format_local_date(published, language),
             category_lang=_lang_attr(category),
             category=html.escape(category.text),
             snippet=_snippet(article, terms, language),

@@ -123,6 +123,22 @@ def test_the_snippet_starts_near_the_first_match_in_the_body():
     assert snippet.endswith(" …")
 
 
+@pytest.mark.parametrize("position", [1, 9, 66, 67, 300, 370])
+def test_the_snippet_finds_the_first_match_anywhere_in_a_long_body(position):
+    # Bodies are searched a piece at a time (about 400 letters, ~67 of these words);
+    # "bəxankendi" does not start with the term, and a later match must not win.
+    words = [f"söz{n:02}" for n in range(400)]
+    words[position // 2] = "bəXankəndi"
+    words[position] = "XANKƏNDİDƏN,"
+    words[-1] = "Xankəndi"
+    article = ArticleFactory(lead_az="Xülasə.", body_az=f"<p>{' '.join(words)}</p>")
+    snippet = str(search_results.snippet(article, ["xankendi"], "az"))
+    first_shown = max(0, position - 10)
+    assert snippet.startswith(("… " if first_shown else "") + words[first_shown])
+    assert "<mark>XANKƏNDİDƏN</mark>," in snippet
+    assert "<mark>" not in snippet.replace("<mark>XANKƏNDİDƏN</mark>", "")
+
+
 def test_newest_and_relevance_orders(client):
     category = CategoryFactory()
     now = timezone.now()

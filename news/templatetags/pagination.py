@@ -29,10 +29,10 @@ def pagination(page_obj, extra_query=""):
             f"{escape(gettext('Previous'))}</a></li>"
         )
     for number in paginator.get_elided_page_range(page_obj.number):
-        if number == page_obj.number:
-            items.append(f'<li><span aria-current="page">{number}</span></li>')
-        elif number == paginator.ELLIPSIS:
+        if not isinstance(number, int):  # the ellipsis, a lazy translation
             items.append('<li><span aria-hidden="true">…</span></li>')
+        elif number == page_obj.number:
+            items.append(f'<li><span aria-current="page">{number}</span></li>')
         else:
             # The translation is markup: "<span class="visually-hidden">Page</span> 3".
             label = gettext('<span class="visually-hidden">Page</span> %(number)s') % {
