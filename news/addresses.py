@@ -35,4 +35,10 @@ def _prefix(language):
 
 def article_path(language, pk, slug):
     """What reverse("news:article") gives for `pk` and `slug` in `language`."""
-    return f"{_prefix(language)}{int(pk)}/{quote(slug, safe=RFC3986_SUBDELIMS + '~:@')}/"
+    return article_paths(language)(pk, slug)
+
+
+def article_paths(language):
+    """article_path for many articles in `language`: the prefix is looked up once."""
+    prefix = _prefix(language)
+    return lambda pk, slug: f"{prefix}{int(pk)}/{quote(slug, safe=RFC3986_SUBDELIMS + '~:@')}/"

@@ -57,12 +57,9 @@ def search_page(request):
         # Kept in this worker's memory as plain ids and text: hundreds of kept model
         # objects (or marked-safe strings, which the collector tracks as well) would
         # make every full garbage collection of the worker long, tens of milliseconds
-        # in the middle of some reader's page. join() makes a plain string.
+        # in the middle of some reader's page.
         ids = tuple(article.pk for article in results.articles)
-        items = "\n  ".join(
-            search_results.list_item(article, results.terms, language)
-            for article in results.articles
-        )
+        items = search_results.list_items(results.articles, results.terms, language)
         return dataclasses.replace(results, articles=()), ids, items
 
     # One page of results is the same for every reader until content changes: kept in

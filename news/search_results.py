@@ -16,6 +16,7 @@ import unicodedata
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 
+from news.addresses import article_paths
 from news.dates import format_local_date
 from news.text import fold
 
@@ -172,24 +173,28 @@ def _lang_attr(text):
     return f' lang="{text.language}"' if text.is_fallback else ""
 
 
-def list_item(article, terms, language):
-    """One result's list item, ready to print. Every piece is escaped here, in plain
-    string work: Django's format_html escapes and marks each argument again, twenty
-    times a page."""
+def list_items(articles, terms, language):
+    """The results' list items, one after another, ready to print. A plain string:
+    pages keep it in memory (news.discovery_views). Every piece is escaped here, in
+    plain string work; Django's format_html escapes and marks each argument again."""
+    zone = timezone.get_current_timezone()
+    path = article_paths(language)
+    return "\n  ".join(_list_item(article, terms, language, zone, path) for article in articles)
+
+
+def _list_item(article, terms, language, zone, path):
     title = article.text("title", language)
     category = article.category.text("name", language)
-    published = timezone.localtime(article.published_at)
+    published = article.published_at.astimezone(zone)
     hint = f' <span class="fallback-hint">({html.escape(title.hint)})</span>' if title.hint else ""
-    return mark_safe(
-        _HIT.format(
-            url=html.escape(article.get_absolute_url(language)),
-            lang=_lang_attr(title),
-            title=_highlighted(title, terms),
-            hint=hint,
-            iso=published.strftime("%Y-%m-%dT%H:%M:%S%z"),
-            date=format_local_date(published, language),
-            category_lang=_lang_attr(category),
-            category=html.escape(category.text),
-            snippet=_snippet(article, terms, language),
-        )
+    return _HIT.format(
+        url=html.escape(path(article.pk, article.slug_for(language))),
+        lang=_lang_attr(title),
+        title=_highlighted(title, terms),
+        hint=hint,
+        iso=published.strftime("%Y-%m-%dT%H:%M:%S%z"),
+        date=format_local_date(published, language),
+        category_lang=_lang_attr(category),
+        category=html.escape(category.text),
+        snippet=_snippet(article, terms, language),
     )
