@@ -222,22 +222,22 @@ def cached(name, build, timeout=FRAGMENT_TIMEOUT):
     if value is not None:
         return value
     try:
-        value = _shared_get(key)
+        value = shared_get(key)
     except Exception:
         value = None
     if value is None:
         value = build()
         try:
-            _shared_set(key, value, timeout)
+            shared_set(key, value, timeout)
         except Exception:
             logger.warning("cache unavailable while storing %s", name)
     _local_set(key, value, timeout)
     return value
 
 
-# Through the raw client, for the reason given at _raw_client; same keys and encoding
-# as cache.get() and cache.set().
-def _shared_get(key):
+# cache.get() and cache.set() through the raw client, for the reason given at
+# _raw_client: the same keys and encoding, so either side reads what the other wrote.
+def shared_get(key):
     backend = _redis_backend()
     if backend is None:
         return cache.get(key)
@@ -246,7 +246,7 @@ def _shared_get(key):
     return None if raw is None else backend._cache._serializer.loads(raw)
 
 
-def _shared_set(key, value, timeout):
+def shared_set(key, value, timeout):
     backend = _redis_backend()
     if backend is None:
         cache.set(key, value, timeout)

@@ -28,12 +28,11 @@ import time
 from collections import OrderedDict
 
 from django.conf import settings
-from django.core.cache import cache
 from django.http import HttpResponse, HttpResponseNotModified
 from django.utils.http import http_date, parse_http_date_safe
 
 from news import services, view_buffer
-from news.cache import content_version, request_scope
+from news.cache import content_version, request_scope, shared_get, shared_set
 
 logger = logging.getLogger(__name__)
 
@@ -110,7 +109,7 @@ def load(key):
     if entry is not None and entry[1] > time.monotonic():
         return entry[0]
     try:
-        page = cache.get(key)
+        page = shared_get(key)
     except Exception:
         logger.warning("cache unavailable while reading a page")
         return None
@@ -122,7 +121,7 @@ def load(key):
 def store(key, entry):
     _remember(key, entry)
     try:
-        cache.set(key, entry, settings.PAGE_CACHE_SECONDS)
+        shared_set(key, entry, settings.PAGE_CACHE_SECONDS)
     except Exception:
         logger.warning("cache unavailable while storing a page")
 
