@@ -32,9 +32,17 @@ END_OF_TIME = datetime.datetime.max.replace(tzinfo=datetime.UTC)
 # Words in more entries than this are not looked up in the index but tested on the
 # rows it returns: reading their long lists of matches costs more than the test.
 INDEXED_SHARE_LIMIT = 0.3
-# Scanning one entry's publication time in the index, against reading one row
-# (measured on the benchmark database: about 0.12 µs against 4 µs).
+# Costs against reading one row that the lookup found (measured on the benchmark
+# database with EXPLAIN ANALYZE: about 5 µs, the vector tested again included):
+# scanning one entry's publication time in the index (about 0.12 µs); collecting one
+# match of a prefix from the index (0.5 µs); walking one entry and testing its vector
+# (0.85 µs).
 TIME_SCAN_COST = 0.03
+MATCH_COST = 0.1
+WALK_COST = 0.16
+# A walk reads at least this many of the newest entries (if `window` allows): short
+# walks cost little, and they absorb the statistics' errors for common words.
+SHORTEST_WALK = 4000
 
 # The LIMIT inside keeps the planner from answering with the GIN index, and the walk
 # stops at the outer LIMIT: the newest entries are read in order, one by one.
@@ -101,19 +109,24 @@ def candidates(language, terms, now, *, limit, window, category_id=None, year=No
         "window": window,
         "limit": limit,
     }
-    # How many of the newest entries should hold `limit` matches twice over. With no
-    # statistics yet (a new table) the walk comes first, as for common words.
-    needed = window if None in shares else 2 * limit / max(math.prod(shares), 1e-9)
-    if needed <= window:
-        found = _fetch(_WALK, params)
-        if len(found) >= limit:
-            return found
-        # The walk read the whole window: what it found says how common the words are.
-        needed = 2 * limit * window / max(len(found), 0.5)
     indexed = _indexed_terms(terms, shares)
     params["indexed"] = _tsquery(indexed)
     share_of = dict(zip(terms, shares, strict=True))
-    indexed_share = math.prod(share_of[term] or 0.0 for term in indexed)
+    indexed_shares = [share_of[term] or 0.0 for term in indexed]
+    indexed_share = math.prod(indexed_shares)
+    # How many of the newest entries should hold `limit` matches twice over. With no
+    # statistics yet (a new table) a short walk comes first, as for common words.
+    if None in shares:
+        needed = min(window, SHORTEST_WALK)
+    else:
+        needed = 2 * limit / max(math.prod(shares), 1e-9)
+    if needed <= window and _walk_pays(statistics, needed, indexed_shares):
+        params["window"] = walked = math.ceil(min(window, max(needed, SHORTEST_WALK)))
+        found = _fetch(_WALK, params)
+        if len(found) >= limit:
+            return found
+        # The walk read all it could: what it found says how common the words are.
+        needed = 2 * limit * walked / max(len(found), 0.5)
     # Not so common: the index, about the newest `needed` entries first, when that reads
     # less than all of the indexed words' matches would.
     if not year and _recent_first_pays(statistics, needed, indexed_share):
@@ -123,6 +136,18 @@ def candidates(language, terms, now, *, limit, window, category_id=None, year=No
             if len(found) >= limit:
                 return found
     return _fetch(_LOOKUP, dict(params, recent=None))
+
+
+def _walk_pays(statistics, needed, indexed_shares):
+    """Whether walking about half of `needed` entries (the expected walk) costs less
+    than the lookup: collecting the indexed words' matches from the index, then reading
+    the rows of those holding all of them among the newest `needed` entries."""
+    if not statistics.lexemes:
+        return True
+    lookup = sum(indexed_shares) * statistics.entries * MATCH_COST + math.prod(
+        indexed_shares
+    ) * min(needed, statistics.entries)
+    return needed / 2 * WALK_COST < lookup
 
 
 def _recent_first_pays(statistics, needed, share):

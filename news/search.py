@@ -8,11 +8,11 @@ The vectors live in news.models.SearchEntry, a narrow table PostgreSQL keeps its
 
 A search never counts or ranks more than MAX_RESULTS matches. Common words match most of
 the archive, and fetching every matching row is what makes full-text search slow, so
-the newest RECENT_WINDOW entries are searched first, stopping at MAX_RESULTS matches;
-only when they hold fewer does the GIN index search the whole archive (then the words
-are rare, and their matches are few). Only the matches returned are ranked, in the
-same statement; they are sorted in memory and one more query loads the page's rows:
-two or three queries per page, whatever the size of the archive.
+for them the newest entries are walked, stopping at MAX_RESULTS matches (at most
+RECENT_WINDOW entries); for rarer words the GIN index is asked (news.fulltext chooses
+from PostgreSQL's statistics). Only the matches returned are ranked, in the same
+statement; they are sorted in memory and one more query loads the page's rows: two to
+four queries per page, whatever the size of the archive.
 """
 
 import hashlib
@@ -35,9 +35,9 @@ MAX_QUERY_LENGTH = 200
 MAX_TERMS = 8
 MIN_TERM_LENGTH = 2
 MAX_RESULTS = 200
-# On PostgreSQL, how many of the newest entries a search for common words walks before
-# it asks the index instead (news.fulltext).
-RECENT_WINDOW = 4000
+# On PostgreSQL, the most of the newest entries a search walks before it asks the index
+# instead; news.fulltext walks only as far as its statistics say is cheaper.
+RECENT_WINDOW = 40_000
 PAGE_SIZE = 20
 # Cached matches of one query stay at most this long (they are versioned anyway).
 SEARCH_TIMEOUT = 600

@@ -167,3 +167,15 @@ def test_common_words_are_tested_on_the_rows_not_looked_up(archive):
     shares = [fulltext._statistics("az").share(term) for term in ("xeber", "kelbecer")]
     assert fulltext._indexed_terms(["xeber", "kelbecer"], shares) == ["kelbecer"]
     assert fulltext._indexed_terms(["xeber"], shares[:1]) == ["xeber"]
+
+
+def test_a_long_walk_is_taken_only_where_it_costs_less_than_the_index():
+    statistics = fulltext._Statistics(lexemes=("a",), shares=(0.5,), entries=100_000)
+    # Two words each in 14 % of entries: ~10,000 entries walked for 200 matches,
+    # against collecting ~28,000 matches from the index.
+    needed = 2 * 200 / (0.14 * 0.14)
+    assert needed > fulltext.SHORTEST_WALK
+    assert fulltext._walk_pays(statistics, needed, [0.14, 0.14])
+    # A rare word (1 %) next to a common one: the index collects ~1,000 matches.
+    needed = 2 * 200 / (0.01 * 0.9)
+    assert not fulltext._walk_pays(statistics, needed, [0.01])
