@@ -28,7 +28,7 @@ from django.utils import timezone
 from news import fulltext, selectors
 from news.cache import cached
 from news.i18n import LANGUAGE_CODES
-from news.models import Article, ArticleSummary
+from news.models import Article, ArticleSummary, Category
 from news.text import fold
 
 MAX_QUERY_LENGTH = 200
@@ -170,5 +170,9 @@ def summaries(ids):
         fields = dict(zip(_SUMMARY_FIELDS, row, strict=True))
         if timezone.is_naive(fields["published_at"]):  # SQLite's driver: UTC, unmarked
             fields["published_at"] = fields["published_at"].replace(tzinfo=UTC)
-        found.append(ArticleSummary(categories[fields.pop("category_id")], **fields))
+        category_id = fields.pop("category_id")
+        # The menu is cached per content version; a section made since the version was
+        # read this request is not in it yet.
+        category = categories.get(category_id) or Category.objects.get(pk=category_id)
+        found.append(ArticleSummary(category, **fields))
     return found

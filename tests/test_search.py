@@ -7,7 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from news import search, search_results
+from news import search, search_results, selectors
 from tests.factories import ArticleFactory, CategoryFactory, azerbaijani_only, english_only
 
 pytestmark = pytest.mark.django_db
@@ -325,3 +325,14 @@ def test_a_result_in_another_language_says_so_in_its_markup(client):
     assert '<span class="fallback-hint">(in Azerbaijani)</span>' in text
     assert '<span lang="az">Tədbirlər</span>' in text
     assert '"search-result__snippet" lang="az"><mark>Şuşa</mark> &amp; Laçın</p>' in text
+
+
+def test_a_result_whose_section_the_cached_menu_lacks_still_shows(client, monkeypatch):
+    # A section created between reading the content version and the menu: the result
+    # reads its section from the database instead of failing.
+    article = ArticleFactory(title_az="Füzuli yeni bölmədə", category=CategoryFactory())
+    monkeypatch.setattr(selectors, "menu_categories", list)
+    results = search.search("fuzuli", "az")
+    assert [(found.pk, found.category.pk) for found in results.articles] == [
+        (article.pk, article.category_id)
+    ]
