@@ -114,6 +114,10 @@ def candidates(language, terms, now, *, limit, window, category_id=None, year=No
     share_of = dict(zip(terms, shares, strict=True))
     indexed_shares = [share_of[term] or 0.0 for term in indexed]
     indexed_share = math.prod(indexed_shares)
+    if category_id:
+        # The statistics do not say how much of a section's news holds the words, and
+        # the walk tests the section on every entry it reads: walks stay short.
+        window = min(window, SHORTEST_WALK)
     # How many of the newest entries should hold `limit` matches twice over. With no
     # statistics yet (a new table) a short walk comes first, as for common words.
     if None in shares:
