@@ -26,12 +26,21 @@ $(NODE_STAMP): package.json package-lock.json
 
 node_modules: $(NODE_STAMP)
 
-run: $(STAMP)
+# Compiled translations, rebuilt when a catalogue is newer than its .mo (a checkout may
+# write them in either order). Without gettext's msgfmt the committed .mo files serve.
+MO_FILES := $(patsubst %.po,%.mo,$(wildcard locale/*/LC_MESSAGES/django.po))
+$(MO_FILES): %.mo: %.po | $(STAMP)
+	@if command -v msgfmt >/dev/null 2>&1; then \
+		$(DEV_ENV) $(BIN)/python manage.py compilemessages -i .venv -i node_modules >/dev/null; \
+	else echo "msgfmt not found: using the committed $@"; fi
+	@touch $@
+
+run: $(STAMP) $(MO_FILES)
 	$(DEV_ENV) $(BIN)/python manage.py migrate --noinput
 	$(DEV_ENV) $(BIN)/python manage.py load_demo
 	$(DEV_ENV) $(BIN)/python manage.py runserver 127.0.0.1:8000
 
-test: $(STAMP) $(NODE_STAMP)
+test: $(STAMP) $(NODE_STAMP) $(MO_FILES)
 	DATABASE_URL=$(TEST_DATABASE_URL) $(BIN)/pytest
 
 # Every page type, desktop and phone, both languages, into screenshots/ (git-ignored).
