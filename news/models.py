@@ -147,11 +147,10 @@ class ArticleQuerySet(models.QuerySet):
         """Articles really written in `language` (a title and a body), no fallback."""
         return self.filter(written_languages__contains=language)
 
-    def for_listing(self, *fields):
-        """Only what a list of articles shows (and `fields`): loading whole articles
-        costs more than the query that finds them."""
+    def for_listing(self):
+        """Only what a list of articles shows: loading whole articles costs more than
+        the query that finds them."""
         return self.select_related("category").only(
-            *fields,
             "id",
             "published_at",
             "status",

@@ -15,6 +15,7 @@ statement; they are sorted in memory and one more query loads the page's rows: t
 four queries per page, whatever the size of the archive.
 """
 
+import functools
 import hashlib
 import re
 from dataclasses import dataclass
@@ -146,6 +147,17 @@ _SUMMARY_FIELDS = [
 ]
 
 
+@functools.cache
+def _summary_select():
+    """The statement summaries() runs, up to its list of ids. Only quoted names from the
+    model go into it."""
+    meta = Article._meta
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(meta.get_field(name).column) for name in _SUMMARY_FIELDS)
+    table, pk = quote(meta.db_table), quote(meta.pk.column)
+    return f"SELECT {columns} FROM {table} WHERE {pk} IN "  # noqa: S608
+
+
 def summaries(ids):
     """The articles `ids` as ArticleSummary rows, in no particular order.
 
@@ -155,14 +167,9 @@ def summaries(ids):
     """
     if not ids:
         return []
-    meta = Article._meta
-    quote = connection.ops.quote_name
-    columns = ", ".join(quote(meta.get_field(name).column) for name in _SUMMARY_FIELDS)
     placeholders = ", ".join(["%s"] * len(ids))
-    # Only quoted names from the model and placeholders go into the statement.
-    sql = f"SELECT {columns} FROM {quote(meta.db_table)} WHERE {quote(meta.pk.column)} IN "  # noqa: S608
     with connection.cursor() as cursor:
-        cursor.execute(f"{sql}({placeholders})", list(ids))
+        cursor.execute(f"{_summary_select()}({placeholders})", list(ids))
         rows = cursor.fetchall()
     categories = {category.pk: category for category in selectors.menu_categories()}
     found = []

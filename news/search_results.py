@@ -169,10 +169,6 @@ _HIT = (
 )
 
 
-def _lang_attr(text):
-    return f' lang="{text.language}"' if text.is_fallback else ""
-
-
 def list_items(articles, terms, language):
     """The results' list items, one after another, ready to print. A plain string:
     pages keep it in memory (news.discovery_views). Every piece is escaped here, in
@@ -189,12 +185,12 @@ def _list_item(article, terms, language, zone, path):
     hint = f' <span class="fallback-hint">({html.escape(title.hint)})</span>' if title.hint else ""
     return _HIT.format(
         url=html.escape(path(article.pk, article.slug_for(language))),
-        lang=_lang_attr(title),
+        lang=title.lang_attr(),
         title=_highlighted(title, terms),
         hint=hint,
         iso=published.strftime("%Y-%m-%dT%H:%M:%S%z"),
         date=format_local_date(published, language),
-        category_lang=_lang_attr(category),
+        category_lang=category.lang_attr(),
         category=html.escape(category.text),
         snippet=_snippet(article, terms, language),
     )
