@@ -14,6 +14,13 @@ common lexemes and how many entries hold them), which autovacuum keeps current. 
 the words together are expected in enough of the newest entries, the walk runs first;
 otherwise, or when the walk finds too few, the index is asked, about the words that are
 not in most articles only, and the other words are tested on the rows it returns.
+
+The index is asked about this year and last year first, through their own smaller
+indexes (migration 0006), and about the older entries only when those two years hold
+too few matches. Every match the index finds is read from the table to be ordered by
+time, and that reading is most of a lookup's cost: a word in a few per cent of the
+news is found in a few hundred entries of the recent years instead of thousands over
+the whole archive.
 """
 
 import bisect
@@ -29,15 +36,10 @@ from news.cache import cached_locally
 # Bounds that hold every publication time.
 EVERYTHING = datetime.datetime.min.replace(tzinfo=datetime.UTC)
 END_OF_TIME = datetime.datetime.max.replace(tzinfo=datetime.UTC)
-# Words in more entries than this are not looked up in the index but tested on the
-# rows it returns: reading their long lists of matches costs more than the test.
-INDEXED_SHARE_LIMIT = 0.3
 # Costs against reading one row that the lookup found (measured on the benchmark
 # database with EXPLAIN ANALYZE: about 5 µs, the vector tested again included):
-# scanning one entry's publication time in the index (about 0.12 µs); collecting one
-# match of a prefix from the index (0.5 µs); walking one entry and testing its vector
-# (0.85 µs).
-TIME_SCAN_COST = 0.03
+# collecting one match of a prefix from the index (0.5 µs); walking one entry and
+# testing its vector (0.85 µs).
 MATCH_COST = 0.1
 WALK_COST = 0.16
 # A walk reads at least this many of the newest entries (if `window` allows): short
@@ -67,9 +69,7 @@ LIMIT %(limit)s
 # walking the date index in the hope of finding matches early, and the rank is worked
 # out outside, for the rows kept only. Calling ts_match_vq (the function behind @@)
 # keeps the common words out of the index lookup, and adding a zero interval keeps
-# those time bounds out of it too: only `recent`, when given, is a bound the index
-# applies, as a scan of the times from it onwards (from the oldest it would read the
-# whole index).
+# the time bounds out of it too: the index would scan every publication time in them.
 _LOOKUP = """
 SELECT article_id, ts_rank(vector, to_tsquery('simple', %(query)s)),
     date_part('epoch', published_at)
@@ -83,12 +83,21 @@ FROM (
         AND published_at + interval '0' >= %(since)s
         AND published_at + interval '0' < %(until)s
         AND (%(category)s::bigint IS NULL OR category_id = %(category)s)
-        AND (%(recent)s::timestamptz IS NULL OR published_at >= %(recent)s)
     ORDER BY published_at + interval '0' DESC, article_id DESC
     LIMIT %(limit)s
 ) AS found
 ORDER BY published_at DESC, article_id DESC
 """
+
+# The same lookup in this year's and last year's entries, through their own indexes:
+# each plain year range below is the condition of one of them (migration 0006), so the
+# planner reads those two small indexes (a BitmapOr) instead of the whole language's.
+_RECENT_LOOKUP = _LOOKUP.replace(
+    "AND published_at + interval '0' <= %(now)s",
+    "AND ((published_at >= %(last_year)s AND published_at < %(this_year)s)\n"
+    "            OR (published_at >= %(this_year)s AND published_at < %(next_year)s))\n"
+    "        AND published_at + interval '0' <= %(now)s",
+)
 
 
 def candidates(language, terms, now, *, limit, window, category_id=None, year=None):
@@ -113,7 +122,6 @@ def candidates(language, terms, now, *, limit, window, category_id=None, year=No
     params["indexed"] = _tsquery(indexed)
     share_of = dict(zip(terms, shares, strict=True))
     indexed_shares = [share_of[term] or 0.0 for term in indexed]
-    indexed_share = math.prod(indexed_shares)
     if category_id:
         # The statistics do not say how much of a section's news holds the words, and
         # the walk tests the section on every entry it reads: walks stay short.
@@ -125,21 +133,23 @@ def candidates(language, terms, now, *, limit, window, category_id=None, year=No
     else:
         needed = 2 * limit / max(math.prod(shares), 1e-9)
     if needed <= window and _walk_pays(statistics, needed, indexed_shares):
-        params["window"] = walked = math.ceil(min(window, max(needed, SHORTEST_WALK)))
+        params["window"] = math.ceil(min(window, max(needed, SHORTEST_WALK)))
         found = _fetch(_WALK, params)
         if len(found) >= limit:
             return found
-        # The walk read all it could: what it found says how common the words are.
-        needed = 2 * limit * walked / max(len(found), 0.5)
-    # Not so common: the index, about the newest `needed` entries first, when that reads
-    # less than all of the indexed words' matches would.
-    if not year and _recent_first_pays(statistics, needed, indexed_share):
-        recent = statistics.newest_since(needed)
-        if recent is not EVERYTHING:
-            found = _fetch(_LOOKUP, dict(params, recent=recent))
-            if len(found) >= limit:
-                return found
-    return _fetch(_LOOKUP, dict(params, recent=None))
+    if year:
+        return _fetch(_LOOKUP, params)
+    # Not so common: the index, about this year and last year first, then, if they hold
+    # too few matches, about the years before.
+    last_year, this_year, next_year = _recent_years(now)
+    found = _fetch(
+        _RECENT_LOOKUP,
+        dict(params, last_year=last_year, this_year=this_year, next_year=next_year),
+    )
+    if len(found) >= limit:
+        return found
+    older = _fetch(_LOOKUP, dict(params, until=last_year, limit=limit - len(found)))
+    return found + older
 
 
 def _walk_pays(statistics, needed, indexed_shares):
@@ -154,21 +164,20 @@ def _walk_pays(statistics, needed, indexed_shares):
     return needed / 2 * WALK_COST < lookup
 
 
-def _recent_first_pays(statistics, needed, share):
-    """Whether a lookup bounded to the newest `needed` entries costs less than one over
-    the whole archive. The bound costs a scan of the index's times, about a thirtieth
-    of reading a row per entry; both read the rows of the indexed words' matches, all
-    of them or the recent ones."""
-    if not statistics.lexemes:
-        return True
-    return needed * (TIME_SCAN_COST + share) < share * statistics.entries
-
-
 def _indexed_terms(terms, shares):
-    """The terms worth looking up in the index: those not in most entries (and, when
-    every one is, the rarest). Unknown shares count as rare."""
-    known = [(share or 0.0, term) for share, term in zip(shares, terms, strict=True)]
-    return [term for share, term in known if share < INDEXED_SHARE_LIMIT] or [min(known)[1]]
+    """The terms worth looking up in the index: the rarest, and each other one whose
+    matches cost less to collect from the index than the rows it rules out would cost
+    to read. The others are tested on the rows the lookup returns. Without statistics
+    (a new table) every term is looked up."""
+    if None in shares:
+        return list(terms)
+    rarest_first = sorted(zip(shares, terms, strict=True))
+    indexed, rows = [], 1.0  # rows: the share of the entries the lookup would read
+    for share, term in rarest_first:
+        if not indexed or share * MATCH_COST < rows * (1 - share):
+            indexed.append(term)
+            rows *= share
+    return [term for term in terms if term in indexed]
 
 
 def _tsquery(terms):
@@ -185,21 +194,30 @@ def _fetch(sql, params):
 def _year_bounds(year):
     """The first moment of `year` and of the next, in the site's time zone (as the
     year select counts them)."""
-    return tuple(timezone.make_aware(datetime.datetime(value, 1, 1)) for value in (year, year + 1))
+    return tuple(year_start(value) for value in (year, year + 1))
+
+
+def year_start(year):
+    """The first moment of `year` in the site's time zone: the bound of that year's
+    index (migration 0006) and of the year filter."""
+    return timezone.make_aware(datetime.datetime(year, 1, 1))
+
+
+def _recent_years(now):
+    """The starts of last year, this year and next year, as of `now`."""
+    year = timezone.localtime(now).year
+    return year_start(year - 1), year_start(year), year_start(year + 1)
 
 
 @dataclass(frozen=True)
 class _Statistics:
     """What PostgreSQL's statistics say about one language's entries: the most common
-    lexemes with the share of the entries holding each, how many entries there are, and
-    their publication times as (time, share of the entries from it to the next time),
-    oldest first."""
+    lexemes with the share of the entries holding each, and how many entries there are."""
 
     lexemes: tuple = ()
     shares: tuple = ()
     least_common_share: float = 0.0
     entries: float = 0.0
-    times: tuple = ()
 
     def share(self, term):
         """The estimated share of the entries holding a word that starts with `term`;
@@ -218,33 +236,14 @@ class _Statistics:
         # The entries holding at least one of the words the term begins.
         return 1.0 - missing
 
-    def newest_since(self, count):
-        """A publication time with about `count` of the language's entries (or more)
-        after it; EVERYTHING when there are not that many, or no statistics."""
-        if count >= self.entries:
-            return EVERYTHING
-        wanted = count / self.entries
-        total = 0.0
-        for time, share in reversed(self.times):
-            total += share
-            if total >= wanted:
-                return time
-        return EVERYTHING
-
 
 # Per language: the extended statistics on the language's vectors (migration 0005; a
-# shared column's statistics would mix the languages), the entries' number and the
-# histogram of their publication times (the same in both languages: an article's
-# entries share its time).
+# shared column's statistics would mix the languages) and the entries' number.
 _STATISTICS = """
 SELECT vectors.null_frac, vectors.most_common_elems::text::text[],
-       vectors.most_common_elem_freqs, class.reltuples,
-       times.null_frac, times.most_common_vals::text::timestamptz[], times.most_common_freqs,
-       times.histogram_bounds::text::timestamptz[]
+       vectors.most_common_elem_freqs, class.reltuples
 FROM pg_stats_ext_exprs AS vectors
 JOIN pg_class AS class ON class.oid = 'news_searchentry'::regclass
-LEFT JOIN pg_stats AS times ON times.schemaname = current_schema()
-    AND times.tablename = 'news_searchentry' AND times.attname = 'published_at'
 WHERE vectors.schemaname = current_schema()
     AND vectors.statistics_name = 'search_entry_vector_' || %(language)s
 """
@@ -257,7 +256,7 @@ def _statistics(language):
         rows = _fetch(_STATISTICS, {"language": language})
         if not rows or not rows[0][1]:
             return _Statistics()
-        other_languages, lexemes, shares, entries, *times = rows[0]
+        other_languages, lexemes, shares, entries = rows[0]
         # most_common_elem_freqs ends with the least and the greatest frequency.
         pairs = sorted(zip(lexemes, shares[: len(lexemes)], strict=True))
         return _Statistics(
@@ -265,21 +264,6 @@ def _statistics(language):
             shares=tuple(share for _, share in pairs),
             least_common_share=shares[len(lexemes)],
             entries=max(entries, 0) * (1 - other_languages),
-            times=_time_shares(times),
         )
 
     return cached_locally(f"search-statistics:{language}", read)
-
-
-def _time_shares(row):
-    """(time, share of entries) pairs, oldest first, from the column's statistics: its
-    most common values with their shares, and its histogram, whose buckets share the
-    rest equally (each counted at its lower bound, so a sum never falls short)."""
-    null_share, common, common_shares, bounds = row
-    if null_share is None:
-        return ()
-    pairs = list(zip(common or (), common_shares or (), strict=True))
-    if bounds and len(bounds) > 1:
-        rest = max(0.0, 1.0 - null_share - sum(common_shares or ()))
-        pairs += [(bound, rest / (len(bounds) - 1)) for bound in bounds[:-1]]
-    return tuple(sorted(pairs))

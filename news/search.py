@@ -35,11 +35,16 @@ from news.text import fold
 MAX_QUERY_LENGTH = 200
 MAX_TERMS = 8
 MIN_TERM_LENGTH = 2
-MAX_RESULTS = 200
+# Ten pages of ten: the newest hundred matches. A reader who needs more narrows the
+# search by section or year (the page says so), and each match counted, ranked and
+# shown is work for a search nobody made before.
+MAX_RESULTS = 100
+PAGE_SIZE = 10
 # On PostgreSQL, the most of the newest entries a search walks before it asks the index
-# instead; news.fulltext walks only as far as its statistics say is cheaper.
-RECENT_WINDOW = 40_000
-PAGE_SIZE = 20
+# instead; news.fulltext walks only as far as its statistics say is cheaper. Walking
+# costs a few microseconds an entry; asking the index about the last two years costs
+# less than a long walk (news.fulltext).
+RECENT_WINDOW = 4_000
 # Cached matches of one query stay at most this long (they are versioned anyway).
 SEARCH_TIMEOUT = 600
 SORTS = ("relevance", "newest")

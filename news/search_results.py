@@ -40,34 +40,40 @@ def _letter_folding():
     return table
 
 
-def _folded_letters(text):
-    """`text` folded letter for letter: as long as `text`, so spans carry over."""
-    return text.translate(_letter_folding())
+def _searchable(text):
+    """`text` folded letter for letter and in lower case, as long as `text`, so spans
+    carry over. Letters the table leaves alone (Cyrillic, say) are lowered too, unless
+    lowering changes the text's length."""
+    folded = text.translate(_letter_folding())
+    lowered = folded.lower()
+    return lowered if len(lowered) == len(folded) else folded
 
 
-@functools.lru_cache(maxsize=4096)
-def _word_pattern(term):
-    """Words (or parts of words) starting with `term`, in a text folded letter for
-    letter. Letters that the table leaves alone (Cyrillic, say) match in both cases."""
-    letters = "".join(
-        re.escape(letter)
-        if letter.isascii() or len(letter.upper()) != 1
-        else f"[{re.escape(letter)}{re.escape(letter.upper())}]"
-        for letter in term
-    )
-    # The term, where no letter or digit comes before it, and the rest of its word.
-    # The term comes first and the look behind after it: a pattern that starts with a
-    # look behind is tried at every position of a body, twenty-five times slower.
-    return re.compile(rf"{letters}(?<![^\W_]{letters})[^\W_]*")
+# The rest of a word: letters and digits.
+_WORD_REST = re.compile(r"[^\W_]*")
+
+
+def _word_spans(searchable, term, start=0):
+    """(start, end) of each word (or part of a word) in `searchable` that starts with
+    `term`, from `start` on, in order. Plain str.find rather than a pattern per term:
+    most new searches bring a word not seen before, and compiling its pattern cost more
+    than matching it in all twenty results."""
+    position = searchable.find(term, start)
+    while position != -1:
+        if position and searchable[position - 1].isalnum():
+            # Inside a word: not the start of one.
+            position = searchable.find(term, position + 1)
+            continue
+        end = _WORD_REST.match(searchable, position + len(term)).end()
+        yield position, end
+        position = searchable.find(term, end)
 
 
 def _matches(text, terms):
     """(start, end) of every word in `text` that starts with a term, in order. Two
     terms that match one word match all of it, so the spans never overlap."""
-    folded = _folded_letters(text)
-    return sorted(
-        {match.span() for term in terms for match in _word_pattern(term).finditer(folded)}
-    )
+    searchable = _searchable(text)
+    return sorted({span for term in terms for span in _word_spans(searchable, term)})
 
 
 def _highlighted(text, terms):
@@ -90,15 +96,18 @@ def highlight(text, terms):
 def _first_match(text, terms):
     """Where the first match in `text` starts, or None. The text is folded and searched
     a piece at a time, cut at white space, and most matches come before its end."""
-    patterns = [_word_pattern(term) for term in terms]
     begin = 0
     while begin < len(text):
         end = text.find(" ", begin + _PIECE)
         end = len(text) if end == -1 else end
         # One letter more in front: whether a match starts a word depends on it.
         behind = 1 if begin else 0
-        folded = _folded_letters(text[begin - behind : end])
-        found = [match.start() for pattern in patterns if (match := pattern.search(folded, behind))]
+        searchable = _searchable(text[begin - behind : end])
+        found = [
+            span[0]
+            for term in terms
+            if (span := next(_word_spans(searchable, term, behind), None)) is not None
+        ]
         if found:
             return begin - behind + min(found)
         begin = end

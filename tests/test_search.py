@@ -189,7 +189,7 @@ def test_filter_by_category_and_year(client):
 
 def test_results_are_paginated_and_keep_the_query(client):
     category = CategoryFactory()
-    ArticleFactory.create_batch(25, category=category, title_az="Zəngilan xəbəri")
+    ArticleFactory.create_batch(search.PAGE_SIZE + 5, category=category, title_az="Zəngilan xəbəri")
     first = client.get("/az/axtaris/", {"q": "zengilan", "sort": "newest"})
     assert len(titles(first)) == search.PAGE_SIZE
     assert "?q=zengilan&amp;sort=newest&amp;page=2" in first.content.decode()
@@ -262,13 +262,14 @@ def test_search_page_query_count_is_fixed(client, size, monkeypatch):
         response = client.get("/az/axtaris/", {"q": "qubadli", "category": category.pk})
     assert response.status_code == 200
     common = size >= search.MAX_RESULTS
-    # Candidates (on PostgreSQL in one or two bounded steps: the matches among the
-    # newest RECENT_WINDOW, then all GIN matches; news.search), then the page's rows.
-    expected = 3 if connection.vendor == "postgresql" and not common else 2
+    # Candidates (on PostgreSQL in up to three bounded steps: the matches among the
+    # newest RECENT_WINDOW, then the index about the last two years, then about the
+    # older ones; news.fulltext), then the page's rows.
+    expected = 4 if connection.vendor == "postgresql" and not common else 2
     assert len(queries) == expected, [q["sql"] for q in queries]
     with CaptureQueriesContext(connection) as queries:
         client.get("/az/axtaris/", {"q": "nothing-matches-this"})
-    assert len(queries) == (2 if connection.vendor == "postgresql" else 1)
+    assert len(queries) == (3 if connection.vendor == "postgresql" else 1)
 
 
 def test_common_words_are_answered_from_the_newest_articles(postgres_only, monkeypatch):

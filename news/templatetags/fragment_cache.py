@@ -24,6 +24,11 @@ register = template.Library()
 
 
 class FragmentNode(template.Node):
+    # A page's {% extends %} looks for {% block %} tags through the whole parent template
+    # on every render; a fragment holds none (its output is cached whole), so that
+    # search does not walk into it.
+    child_nodelists = ()
+
     def __init__(self, nodelist, name, parts, local, ttl):
         self.nodelist, self.name, self.parts = nodelist, name, parts
         self.local, self.ttl = local, ttl

@@ -1,0 +1,30 @@
+"""A GIN index per language and year on the search entries, 2024 to 2035: news.fulltext
+asks this year's and last year's first (news.search_indexes). PostgreSQL only."""
+
+from django.db import migrations
+
+from news import search_indexes
+
+YEARS = range(search_indexes.FIRST_YEAR, search_indexes.LAST_YEAR + 1)
+
+
+def create(apps, schema_editor):
+    if schema_editor.connection.vendor != "postgresql":
+        return
+    search_indexes.create_year_indexes(YEARS, execute=schema_editor.execute)
+
+
+def drop(apps, schema_editor):
+    if schema_editor.connection.vendor != "postgresql":
+        return
+    search_indexes.drop_year_indexes(YEARS, execute=schema_editor.execute)
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("news", "0005_search_entries"),
+    ]
+
+    operations = [
+        migrations.RunPython(create, drop, elidable=False),
+    ]
