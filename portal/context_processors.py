@@ -1,6 +1,7 @@
 """What every page's frame needs: settings with the quote banner, menus, languages."""
 
 from django.conf import settings
+from django.core.exceptions import DisallowedHost
 
 from news import selectors
 from news.cache import cached
@@ -20,6 +21,14 @@ def site_frame():
     return cached("site_frame", _site_frame)
 
 
+def _origin(request):
+    """The scheme and host this page was asked for, for absolute links in its head."""
+    try:
+        return f"{request.scheme}://{request.get_host()}"
+    except DisallowedHost:
+        return ""
+
+
 def site(request):
     # The admin has its own frame; it needs none of this.
     if request.path.startswith("/admin/"):
@@ -32,5 +41,7 @@ def site(request):
         "menu_categories": selectors.menu_categories(),
         "latest_articles": selectors.latest_articles(),
         "page_language": language,
+        # Once a page: the head's canonical and alternate links each needed it.
+        "origin": _origin(request),
         "other_languages": [code for code, _name in settings.LANGUAGES if code != language],
     }
