@@ -6,18 +6,22 @@ to be ordered by time; an index of one year's entries finds only that year's. Ea
 a partial index whose condition is the year's range in the site's time zone, the same
 range the search puts in its query, so the planner can prove that the index applies.
 
-Migration 0006 makes the indexes for FIRST_YEAR to LAST_YEAR; `manage.py
-search_year_indexes` makes those of later years. A year without its index is still
-searched, through the whole language's index, only more slowly.
+Only last year, this year and next year have one: the planner weighs every index of
+the table on every search (about 10 µs each), and older years are only read through the
+language's index anyway. Migration 0006 makes those of 2025 to 2027; `manage.py
+search_year_indexes`, run once a year (cron or deploy), makes the new year's and drops
+the others. A year without its index is still searched, through the whole language's
+index, only more slowly.
 """
+
+import re
 
 from django.db import connection
 
 from news.fulltext import year_start
 from news.i18n import LANGUAGE_CODES
 
-FIRST_YEAR = 2024
-LAST_YEAR = 2035
+_NAME = re.compile(r"^search_entry_([a-z]{2})_(\d{4})_gin$")
 
 
 def index_name(language, year):
@@ -37,19 +41,29 @@ def create_statement(language, year, *, concurrently=False):
     )
 
 
-def create_year_indexes(years, *, execute=None, concurrently=False):
-    """Make the indexes of `years` in every language that are not there yet."""
-    if connection.vendor != "postgresql":
-        return
+def existing_years():
+    """{year: [index names]} of the per-year indexes there now."""
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT indexname FROM pg_indexes "
             "WHERE schemaname = current_schema() AND tablename = 'news_searchentry'"
         )
-        existing = {name for (name,) in cursor.fetchall()}
+        names = [name for (name,) in cursor.fetchall()]
+    years = {}
+    for name in names:
+        if match := _NAME.match(name):
+            years.setdefault(int(match.group(2)), []).append(name)
+    return years
+
+
+def create_year_indexes(years, *, execute=None, concurrently=False):
+    """Make the indexes of `years` in every language that are not there yet."""
+    if connection.vendor != "postgresql":
+        return
+    there = {name for names in existing_years().values() for name in names}
     for year in years:
         for language in LANGUAGE_CODES:
-            if index_name(language, year) in existing:
+            if index_name(language, year) in there:
                 continue
             statement = create_statement(language, year, concurrently=concurrently)
             if execute is None:
@@ -63,3 +77,20 @@ def drop_year_indexes(years, *, execute):
     for year in years:
         for language in LANGUAGE_CODES:
             execute(f"DROP INDEX IF EXISTS {index_name(language, year)}")
+
+
+def keep_recent_year_indexes(this_year, *, concurrently=False):
+    """Last year's, this year's and next year's indexes, and no others. Returns (years
+    made or kept, years dropped)."""
+    if connection.vendor != "postgresql":
+        return [], []
+    wanted = range(this_year - 1, this_year + 2)
+    create_year_indexes(wanted, concurrently=concurrently)
+    old = sorted(year for year in existing_years() if year not in wanted)
+
+    def execute(statement):
+        with connection.cursor() as cursor:
+            cursor.execute(statement)
+
+    drop_year_indexes(old, execute=execute)
+    return list(wanted), old

@@ -10,7 +10,7 @@ from django.core.management import call_command
 from django.db import connection
 from django.utils import timezone
 
-from news import fulltext
+from news import fulltext, search_indexes
 from news.models import Article, SearchEntry
 from news.text import fold
 from tests.factories import ArticleFactory, CategoryFactory, azerbaijani_only
@@ -177,7 +177,7 @@ def test_recent_lookups_read_the_years_own_indexes(request):
     # Whatever years migration 0006 covered, the command makes this year's and last
     # year's indexes (before the test writes any rows: an index is not made in a
     # transaction that has written to its table).
-    call_command("search_year_indexes", through=year + 1, stdout=io.StringIO())
+    call_command("search_year_indexes", year=year, stdout=io.StringIO())
     # A few dozen rows are cheaper to find through any index, so the others go for the
     # test (its transaction brings them back): what is asked is whether the planner
     # can prove that the year's indexes answer the lookup, as it must on a full table.
@@ -222,3 +222,14 @@ def test_a_long_walk_is_taken_only_where_it_costs_less_than_the_index():
     # A rare word (1 %) next to a common one: the index collects ~1,000 matches.
     needed = 2 * 200 / (0.01 * 0.9)
     assert not fulltext._walk_pays(statistics, needed, [0.01])
+
+
+def test_the_year_indexes_follow_the_calendar():
+    year = timezone.localdate().year
+    call_command("search_year_indexes", year=year, stdout=io.StringIO())
+    assert sorted(search_indexes.existing_years()) == [year - 1, year, year + 1]
+    out = io.StringIO()
+    call_command("search_year_indexes", year=year + 3, stdout=out)
+    # Three years on: those years' indexes are made and this year's go.
+    assert sorted(search_indexes.existing_years()) == [year + 2, year + 3, year + 4]
+    assert f"Dropped those of {year - 1}, {year}, {year + 1}." in out.getvalue()

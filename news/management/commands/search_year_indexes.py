@@ -1,6 +1,6 @@
-"""Make the search's per-year indexes (news.search_indexes) up to a year, by default
-five years from now. Run it once a year, or before the years of migration 0006 run out;
-it builds them without locking out writers and keeps those already there."""
+"""Keep the search's per-year indexes (news.search_indexes) current: last year's, this
+year's and next year's, and no others. Run it once a year (cron, or with each deploy);
+outside a transaction it builds them without locking out writers."""
 
 from django.core.management.base import BaseCommand
 from django.db import connection
@@ -10,15 +10,18 @@ from news import search_indexes
 
 
 class Command(BaseCommand):
-    help = "Create the search's per-year GIN indexes up to --through (default: five years on)."
+    help = "Create the search's per-year GIN indexes around this year and drop the others."
 
     def add_arguments(self, parser):
-        parser.add_argument("--through", type=int, default=timezone.localdate().year + 5)
+        parser.add_argument("--year", type=int, default=timezone.localdate().year)
 
-    def handle(self, *args, through, **options):
-        this_year = timezone.localdate().year
-        years = range(min(this_year - 1, search_indexes.FIRST_YEAR), through + 1)
+    def handle(self, *args, year, **options):
+        if connection.vendor != "postgresql":
+            self.stdout.write("Only PostgreSQL has per-year search indexes: nothing to do.")
+            return
         # Without locking out writers, unless inside a transaction (which cannot).
         concurrently = not connection.in_atomic_block
-        search_indexes.create_year_indexes(years, concurrently=concurrently)
-        self.stdout.write(f"Search year indexes present for {years.start}–{years.stop - 1}.")
+        kept, dropped = search_indexes.keep_recent_year_indexes(year, concurrently=concurrently)
+        self.stdout.write(f"Search year indexes: {kept[0]}–{kept[-1]}.")
+        if dropped:
+            self.stdout.write(f"Dropped those of {', '.join(map(str, dropped))}.")
