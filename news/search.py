@@ -167,7 +167,7 @@ def summaries(ids):
     """The articles `ids` as ArticleSummary rows, in no particular order.
 
     One plain query: through the ORM (modeltranslation's queryset, a model instance
-    per row and per section) the same twenty rows cost about seven times the CPU, and
+    per row and per section) the same rows cost about seven times the CPU, and
     a search nobody made before reads them on every page it shows.
     """
     if not ids:

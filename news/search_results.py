@@ -4,7 +4,7 @@ marked. Search terms are folded (news.text.fold: "xankendi"), the texts are not
 are searched in a copy folded letter for letter instead ("xankendiden"), where every
 match lies where the word lies in the text itself.
 
-A results page shows twenty of these, so each is built in one pass of string work,
+A results page shows ten of these, so each is built in one pass of string work,
 and its markup is written here rather than looked up field by field in a template.
 """
 
@@ -57,7 +57,7 @@ def _word_spans(searchable, term, start=0):
     """(start, end) of each word (or part of a word) in `searchable` that starts with
     `term`, from `start` on, in order. Plain str.find rather than a pattern per term:
     most new searches bring a word not seen before, and compiling its pattern cost more
-    than matching it in all twenty results."""
+    than matching it in all ten results."""
     position = searchable.find(term, start)
     while position != -1:
         if position and searchable[position - 1].isalnum():
@@ -117,7 +117,7 @@ def _first_match(text, terms):
 def _excerpt_around_match(text, terms):
     """SNIPPET_WORDS words of `text`, a third of them before the first word holding a
     match; None when nothing matches. Only the words shown are split out: a body
-    runs to thousands of characters, and a page cuts twenty of them."""
+    runs to thousands of characters, and a page cuts ten of them."""
     text = unicodedata.normalize("NFC", text)
     word_start = _first_match(text, terms)
     if word_start is None:
