@@ -33,6 +33,21 @@ def _prefix(language):
     return found
 
 
+_named = {}
+
+
+def named_path(language, name):
+    """What reverse(name) gives in `language` for a URL without arguments (the search
+    page's own address, on every search): looked up once per language, script prefix
+    and URL configuration."""
+    key = (name, language, get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF)
+    found = _named.get(key)
+    if found is None:
+        with override(language):
+            found = _named[key] = reverse(name)
+    return found
+
+
 def article_path(language, pk, slug):
     """What reverse("news:article") gives for `pk` and `slug` in `language`."""
     return article_paths(language)(pk, slug)

@@ -14,6 +14,7 @@ from django.utils.translation import override
 from django.views.decorators.http import require_safe
 
 from news import browsing, search, search_results, selectors
+from news.addresses import named_path
 from news.cache import cached_locally
 from news.i18n import current_language
 from portal.seo import alternates_for
@@ -92,7 +93,9 @@ def search_page(request):
             "extra_query": f"{kept_query}&" if kept_query else "",
             "max_results": search.MAX_RESULTS,
             "alternates": alternates_for(
-                lambda lang: _url_in(lang, "news:search") + (f"?{kept_query}" if kept_query else "")
+                lambda lang: (
+                    named_path(lang, "news:search") + (f"?{kept_query}" if kept_query else "")
+                )
             ),
         },
     )
