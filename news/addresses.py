@@ -10,7 +10,6 @@ id and the slug at the end, so the part before them is found once per language
 
 from urllib.parse import quote
 
-from django.conf import settings
 from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.http import RFC3986_SUBDELIMS
 from django.utils.translation import override
@@ -18,34 +17,31 @@ from django.utils.translation import override
 _SAMPLE_PK = 1
 _SAMPLE_SLUG = "slug"
 _SAMPLE_TAIL = f"{_SAMPLE_PK}/{_SAMPLE_SLUG}/"
-_prefixes = {}
+_reversed = {}
 
 
-def _prefix(language):
-    key = (language, get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF)
-    found = _prefixes.get(key)
+def _reverse_once(language, name, **kwargs):
+    """reverse(name, kwargs=kwargs) in `language`, kept per language, script prefix and
+    URL configuration. Only for a fixed few names and arguments: the memo never shrinks."""
+    key = (name, language, tuple(kwargs.items()), get_script_prefix(), get_urlconf())
+    found = _reversed.get(key)
     if found is None:
         with override(language):
-            sample = reverse("news:article", kwargs={"pk": _SAMPLE_PK, "slug": _SAMPLE_SLUG})
-        if not sample.endswith(_SAMPLE_TAIL):
-            raise ValueError(f"the article URL no longer ends with <pk>/<slug>/: {sample}")
-        found = _prefixes[key] = sample[: -len(_SAMPLE_TAIL)]
+            found = _reversed[key] = reverse(name, kwargs=kwargs or None)
     return found
 
 
-_named = {}
+def _prefix(language):
+    sample = _reverse_once(language, "news:article", pk=_SAMPLE_PK, slug=_SAMPLE_SLUG)
+    if not sample.endswith(_SAMPLE_TAIL):
+        raise ValueError(f"the article URL no longer ends with <pk>/<slug>/: {sample}")
+    return sample[: -len(_SAMPLE_TAIL)]
 
 
 def named_path(language, name):
     """What reverse(name) gives in `language` for a URL without arguments (the search
-    page's own address, on every search): looked up once per language, script prefix
-    and URL configuration."""
-    key = (name, language, get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF)
-    found = _named.get(key)
-    if found is None:
-        with override(language):
-            found = _named[key] = reverse(name)
-    return found
+    page's own address, on every search)."""
+    return _reverse_once(language, name)
 
 
 def article_path(language, pk, slug):

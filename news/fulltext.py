@@ -70,7 +70,8 @@ LIMIT %(limit)s
 # out outside, for the rows kept only. Calling ts_match_vq (the function behind @@)
 # keeps the common words out of the index lookup, and adding a zero interval keeps
 # the time bounds out of it too: the index would scan every publication time in them.
-_LOOKUP = """
+# {years}: nothing, or the plain ranges of the years that have an index of their own.
+_LOOKUP_TEMPLATE = """
 SELECT article_id, ts_rank(vector, to_tsquery('simple', %(query)s)),
     date_part('epoch', published_at)
 FROM (
@@ -78,7 +79,7 @@ FROM (
     FROM news_searchentry
     WHERE language = %(language)s
         AND vector @@ to_tsquery('simple', %(indexed)s)
-        AND ts_match_vq(vector, to_tsquery('simple', %(query)s))
+        AND ts_match_vq(vector, to_tsquery('simple', %(query)s)){years}
         AND published_at + interval '0' <= %(now)s
         AND published_at + interval '0' >= %(since)s
         AND published_at + interval '0' < %(until)s
@@ -89,14 +90,14 @@ FROM (
 ORDER BY published_at DESC, article_id DESC
 """
 
+_LOOKUP = _LOOKUP_TEMPLATE.format(years="")
 # The same lookup in this year's and last year's entries, through their own indexes:
-# each plain year range below is the condition of one of them (migration 0006), so the
+# each plain year range is the condition of one of them (news.search_indexes), so the
 # planner reads those two small indexes (a BitmapOr) instead of the whole language's.
-_RECENT_LOOKUP = _LOOKUP.replace(
-    "AND published_at + interval '0' <= %(now)s",
-    "AND ((published_at >= %(last_year)s AND published_at < %(this_year)s)\n"
-    "            OR (published_at >= %(this_year)s AND published_at < %(next_year)s))\n"
-    "        AND published_at + interval '0' <= %(now)s",
+_RECENT_LOOKUP = _LOOKUP_TEMPLATE.format(
+    years="""
+        AND ((published_at >= %(last_year)s AND published_at < %(this_year)s)
+            OR (published_at >= %(this_year)s AND published_at < %(next_year)s))"""
 )
 
 
@@ -107,7 +108,7 @@ def candidates(language, terms, now, *, limit, window, category_id=None, year=No
     are kept in the shared cache, and pickling 200 datetimes cost more than the rest."""
     statistics = _statistics(language)
     shares = [statistics.share(term) for term in terms]
-    since, until = _year_bounds(year) if year else (EVERYTHING, END_OF_TIME)
+    since, until = year_bounds(year) if year else (EVERYTHING, END_OF_TIME)
     params = {
         "query": _tsquery(terms),
         "language": language,
@@ -191,22 +192,25 @@ def _fetch(sql, params):
         return cursor.fetchall()
 
 
-def _year_bounds(year):
+def year_bounds(year):
     """The first moment of `year` and of the next, in the site's time zone (as the
-    year select counts them)."""
+    year select counts them): the bounds of the year filter and of the year's index."""
     return tuple(year_start(value) for value in (year, year + 1))
 
 
 def year_start(year):
-    """The first moment of `year` in the site's time zone: the bound of that year's
-    index (migration 0006) and of the year filter."""
     return timezone.make_aware(datetime.datetime(year, 1, 1))
+
+
+def indexed_years(year):
+    """Last year, this year and next year: the years with an index of their own
+    (news.search_indexes), as of `year`."""
+    return range(year - 1, year + 2)
 
 
 def _recent_years(now):
     """The starts of last year, this year and next year, as of `now`."""
-    year = timezone.localtime(now).year
-    return year_start(year - 1), year_start(year), year_start(year + 1)
+    return tuple(year_start(value) for value in indexed_years(timezone.localtime(now).year))
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,7 @@ import re
 
 from django.db import connection
 
-from news.fulltext import year_start
+from news.fulltext import indexed_years, year_bounds
 from news.i18n import LANGUAGE_CODES
 
 _NAME = re.compile(r"^search_entry_([a-z]{2})_(\d{4})_gin$")
@@ -31,7 +31,7 @@ def index_name(language, year):
 def create_statement(language, year, *, concurrently=False):
     # Only codes from settings and integers go into the statement; the time bounds are
     # quoted as literals because an index condition takes no parameters.
-    since, until = (year_start(value).isoformat() for value in (year, year + 1))
+    since, until = (bound.isoformat() for bound in year_bounds(year))
     how = "CONCURRENTLY " if concurrently else ""
     return (
         f"CREATE INDEX {how}IF NOT EXISTS {index_name(language, year)} "
@@ -41,39 +41,37 @@ def create_statement(language, year, *, concurrently=False):
     )
 
 
-def existing_years():
-    """{year: [index names]} of the per-year indexes there now."""
+def _existing_names():
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT indexname FROM pg_indexes "
             "WHERE schemaname = current_schema() AND tablename = 'news_searchentry'"
         )
-        names = [name for (name,) in cursor.fetchall()]
-    years = {}
-    for name in names:
-        if match := _NAME.match(name):
-            years.setdefault(int(match.group(2)), []).append(name)
-    return years
+        return {name for (name,) in cursor.fetchall()}
 
 
-def create_year_indexes(years, *, execute=None, concurrently=False):
+def existing_years():
+    """The years that have a per-year index now (in any language)."""
+    return {int(match.group(2)) for name in _existing_names() if (match := _NAME.match(name))}
+
+
+def _execute(statement):
+    with connection.cursor() as cursor:
+        cursor.execute(statement)
+
+
+def create_year_indexes(years, *, execute=_execute, concurrently=False):
     """Make the indexes of `years` in every language that are not there yet."""
     if connection.vendor != "postgresql":
         return
-    there = {name for names in existing_years().values() for name in names}
+    there = _existing_names()
     for year in years:
         for language in LANGUAGE_CODES:
-            if index_name(language, year) in there:
-                continue
-            statement = create_statement(language, year, concurrently=concurrently)
-            if execute is None:
-                with connection.cursor() as cursor:
-                    cursor.execute(statement)
-            else:
-                execute(statement)
+            if index_name(language, year) not in there:
+                execute(create_statement(language, year, concurrently=concurrently))
 
 
-def drop_year_indexes(years, *, execute):
+def drop_year_indexes(years, *, execute=_execute):
     for year in years:
         for language in LANGUAGE_CODES:
             execute(f"DROP INDEX IF EXISTS {index_name(language, year)}")
@@ -84,13 +82,8 @@ def keep_recent_year_indexes(this_year, *, concurrently=False):
     made or kept, years dropped)."""
     if connection.vendor != "postgresql":
         return [], []
-    wanted = range(this_year - 1, this_year + 2)
+    wanted = indexed_years(this_year)
     create_year_indexes(wanted, concurrently=concurrently)
     old = sorted(year for year in existing_years() if year not in wanted)
-
-    def execute(statement):
-        with connection.cursor() as cursor:
-            cursor.execute(statement)
-
-    drop_year_indexes(old, execute=execute)
+    drop_year_indexes(old)
     return list(wanted), old
