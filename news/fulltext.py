@@ -104,8 +104,8 @@ _RECENT_LOOKUP = _LOOKUP_TEMPLATE.format(
 def candidates(language, terms, now, *, limit, window, category_id=None, year=None):
     """(article id, rank, publication time in seconds since 1970) of the newest `limit`
     published entries in `language` that hold every term (as a prefix), newest first.
-    `window` is the most entries a walk reads. Seconds rather than datetimes: the rows
-    are kept in the shared cache, and pickling 200 datetimes cost more than the rest."""
+    `window` is the most entries a walk reads. Seconds rather than datetimes: a
+    hundred floats cost less to build, keep and sort by."""
     statistics = _statistics(language)
     shares = [statistics.share(term) for term in terms]
     since, until = year_bounds(year) if year else (EVERYTHING, END_OF_TIME)
