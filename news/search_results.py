@@ -40,10 +40,32 @@ def _letter_folding():
     return table
 
 
+# The letters of Azerbaijani that are not in English, lower-cased, and what news.text.fold
+# makes of them.
+_AZERBAIJANI_FOLDS = tuple(zip("əışçğöü", "eiscgou", strict=True))
+
+
 def _searchable(text):
     """`text` folded letter for letter and in lower case, as long as `text`, so spans
     carry over. Letters the table leaves alone (Cyrillic, say) are lowered too, unless
-    lowering changes the text's length."""
+    lowering changes the text's length.
+
+    Most texts are English or Azerbaijani. For them a few str.replace calls (each a
+    fast scan in C) do what translating does, at a third of the cost: str.translate
+    looks up every letter of a text that is not all ASCII. Every other text, or
+    what is left of one that is not ASCII after them, is translated.
+    """
+    if text.isascii():
+        return text.lower()
+    quick = text.replace("İ", "i").lower()
+    for letter, folded in _AZERBAIJANI_FOLDS:
+        quick = quick.replace(letter, folded)
+    if quick.isascii():
+        return quick
+    return _translated(text)
+
+
+def _translated(text):
     folded = text.translate(_letter_folding())
     lowered = folded.lower()
     return lowered if len(lowered) == len(folded) else folded
