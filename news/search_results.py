@@ -52,8 +52,8 @@ def _searchable(text):
 
     Most texts are English or Azerbaijani. For them a few str.replace calls (each a
     fast scan in C) do what translating does, at a third of the cost: str.translate
-    looks up every letter of a text that is not all ASCII. Every other text, or
-    what is left of one that is not ASCII after them, is translated.
+    looks up every letter of a text that is not all ASCII. A text still not ASCII
+    after them (French, Cyrillic...) goes through the table whole.
     """
     if text.isascii():
         return text.lower()
