@@ -16,7 +16,6 @@ four queries per page, whatever the size of the archive.
 """
 
 import functools
-import hashlib
 import re
 from dataclasses import dataclass
 from datetime import UTC
@@ -45,8 +44,6 @@ PAGE_SIZE = 10
 # costs a few microseconds an entry; asking the index about the last two years costs
 # less than a long walk (news.fulltext).
 RECENT_WINDOW = 4_000
-# Cached matches of one query stay at most this long (they are versioned anyway).
-SEARCH_TIMEOUT = 300
 SORTS = ("relevance", "newest")
 
 _TERM = re.compile(r"[^\W_]+", re.UNICODE)
@@ -116,11 +113,9 @@ def search(query, language, *, page_number=1, sort="relevance", category_id=None
         # nobody made before (most searches) would pay a shared-cache miss and a
         # store, about a tenth of its CPU, for the rare reader of its next page who
         # lands on another worker.
-        what = [language, category_id, year, MAX_RESULTS, RECENT_WINDOW, *terms]
-        digest = hashlib.sha256(repr(what).encode()).hexdigest()[:32]
         candidates = list(
             cached_locally(
-                f"search:{digest}",
+                f"search:{[language, category_id, year, *terms]!r}",
                 lambda: find(
                     language,
                     terms,
@@ -130,7 +125,6 @@ def search(query, language, *, page_number=1, sort="relevance", category_id=None
                     category_id=category_id,
                     year=year,
                 ),
-                ttl=SEARCH_TIMEOUT,
             )
         )
         if sort == "relevance":
