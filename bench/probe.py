@@ -26,9 +26,9 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.urls import NoReverseMatch, reverse  # noqa: E402
 from django.utils.translation import override  # noqa: E402
 
+from core.text import transliterate  # noqa: E402
 from news.management.commands.bench_data import VOCABULARY  # noqa: E402
 from news.models import Article, Category  # noqa: E402
-from news.text import transliterate  # noqa: E402
 
 READER_UA = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 Chrome/120 Safari/537.36"
 SEARCH_QUERY = os.environ.get("BENCH_SEARCH_QUERY", "Laçın")

@@ -7,4 +7,9 @@ class NewsConfig(AppConfig):
     verbose_name = _("News")
 
     def ready(self):
-        from news import media_cleanup, revisions, signals  # noqa: F401
+        # Signal receivers and registrations, connected once the models are loaded.
+        from news import signals, view_counts
+        from news.newsroom import media_cleanup, revisions  # noqa: F401
+
+        signals.connect()
+        view_counts.connect()

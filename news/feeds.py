@@ -12,8 +12,8 @@ from django.utils.html import strip_tags
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
+from core.i18n import current_language
 from news import selectors
-from news.i18n import current_language
 from news.models import Article
 
 FEED_SIZE = 20

@@ -12,59 +12,16 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from news import i18n
+from core import i18n
+from core.i18n import LANGUAGE_CODES
+from core.models import TimeStamped, Translatable
+from core.text import fold, slugify_az
 from news.addresses import article_path
-from news.text import fold, slugify_az
-
-LANGUAGE_CODES = [code for code, _name in settings.LANGUAGES]
 
 
 def filled(column):
     """SQL condition: a translation column holds more than white space (it may be NULL)."""
     return GreaterThan(Length(Trim(Coalesce(column, models.Value("")))), 0)
-
-
-class TimeStamped(models.Model):
-    created_at = models.DateTimeField(_("created"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("updated"), auto_now=True)
-
-    class Meta:
-        abstract = True
-
-
-class Translatable(models.Model):
-    """A model with modeltranslation fields and per-field source fingerprints.
-
-    `translation_fingerprints` maps language → field → hash of the source text the
-    translation was made from, so the translators' board can tell "outdated".
-    """
-
-    source_language = models.CharField(
-        _("original language"),
-        max_length=2,
-        choices=settings.LANGUAGES,
-        default=settings.LANGUAGE_CODE,
-    )
-    translation_fingerprints = models.JSONField(default=dict, blank=True, editable=False)
-
-    class Meta:
-        abstract = True
-
-    def text(self, field, language=None):
-        """The field's text in `language`, falling back, and which language it is in."""
-        return i18n.localized(self, field, language)
-
-    def has_text(self, field, language):
-        return bool((getattr(self, f"{field}_{language}", None) or "").strip())
-
-    def strip_translations(self, fields):
-        """White space alone is not a translation: store it as empty."""
-        for field in fields:
-            for code in LANGUAGE_CODES:
-                name = f"{field}_{code}"
-                value = getattr(self, name, None)
-                if isinstance(value, str):
-                    setattr(self, name, value.strip())
 
 
 class Category(Translatable, TimeStamped):
@@ -286,7 +243,7 @@ class Article(ShownArticle, Translatable, TimeStamped):
     # The languages with both a title and a body, e.g. "az en"; kept by save() so
     # listings know each row's language without loading bodies.
     written_languages = models.CharField(max_length=20, blank=True, editable=False)
-    # Folded (lower-case, diacritic-free) text per language for search; see news.text.fold.
+    # Folded (lower-case, diacritic-free) text per language for search; see core.text.fold.
     search_az = models.TextField(blank=True, editable=False)
     search_en = models.TextField(blank=True, editable=False)
     author = models.ForeignKey(
@@ -369,7 +326,7 @@ class Article(ShownArticle, Translatable, TimeStamped):
             raise ValidationError({"withdrawn_reason_az": _("Say why the article is withdrawn.")})
 
     def save(self, *args, **kwargs):
-        from news.sanitizer import sanitize_html
+        from core.sanitizer import sanitize_html
 
         self.strip_translations(self.TRANSLATED_TEXT)
         for code in LANGUAGE_CODES:
@@ -451,7 +408,7 @@ class DailyViews(models.Model):
 
 
 class ViewFlush(models.Model):
-    """A batch of buffered view counts already added to the totals (news.view_buffer).
+    """A batch of buffered view counts already added to the totals (news.view_counts.buffer).
 
     Written in the same transaction as the counts, so a batch that is flushed twice
     (its flusher died after committing, before deleting it from Redis) counts once.

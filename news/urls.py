@@ -1,8 +1,9 @@
 from django.urls import path, register_converter
 from django.utils.translation import pgettext_lazy
 
-from news import discovery_views, feeds, views
+from news import feeds, views
 from news.converters import MonthConverter
+from news.search import views as search_views
 
 register_converter(MonthConverter, "mm")
 
@@ -13,16 +14,16 @@ urlpatterns = [
     path("news/", views.all_news, name="all"),
     path("news/<int:pk>/", views.article_redirect, name="article_short"),
     path("news/<int:pk>/<str:slug>/", views.article, name="article"),
-    path(pgettext_lazy("url", "search/"), discovery_views.search_page, name="search"),
-    path(pgettext_lazy("url", "archive/"), discovery_views.archive, name="archive"),
+    path(pgettext_lazy("url", "search/"), search_views.search_page, name="search"),
+    path(pgettext_lazy("url", "archive/"), views.archive, name="archive"),
     path(
         pgettext_lazy("url", "archive/<int:year>/"),
-        discovery_views.archive,
+        views.archive,
         name="archive_year",
     ),
     path(
         pgettext_lazy("url", "archive/<int:year>/<mm:month>/"),
-        discovery_views.archive,
+        views.archive,
         name="archive_month",
     ),
     path("rss/", feeds.NewsFeed(), name="feed_rss"),
@@ -31,17 +32,17 @@ urlpatterns = [
     path("<slug:category_slug>/atom/", feeds.AtomNewsFeed(), name="category_feed_atom"),
     path(
         pgettext_lazy("url", "<slug:category_slug>/archive/"),
-        discovery_views.archive,
+        views.archive,
         name="category_archive",
     ),
     path(
         pgettext_lazy("url", "<slug:category_slug>/archive/<int:year>/"),
-        discovery_views.archive,
+        views.archive,
         name="category_archive_year",
     ),
     path(
         pgettext_lazy("url", "<slug:category_slug>/archive/<int:year>/<mm:month>/"),
-        discovery_views.archive,
+        views.archive,
         name="category_archive_month",
     ),
     # Last: any other single segment is a category slug.

@@ -1,15 +1,15 @@
 """Reader pages: thin views over the selectors, one template each."""
 
-from django.http import HttpResponsePermanentRedirect
+from django.http import Http404, HttpResponsePermanentRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import override
 from django.views.decorators.http import require_safe
 
-from news import selectors, services
-from news.cache import cached_locally
-from news.i18n import LANGUAGE_CODES, current_language
-from portal.seo import alternates_for
+from core.caching import cached_locally
+from core.i18n import LANGUAGE_CODES, current_language
+from core.seo import alternates_for
+from news import selectors, view_counts
 
 
 def _url_in(language, name, **kwargs):
@@ -91,7 +91,7 @@ def article(request, pk, slug):
     # before this view is counted (count_view says how many to add to it).
     view_count = article.view_count if preview else selectors.stored_view_count(article.pk)
     # Staff reading the site are checking it, not reading it: they are never counted.
-    counted = services.count_view(article, request, preview=preview or is_staff)
+    counted = view_counts.count_view(article, request, preview=preview or is_staff)
     written = article.languages
     shown = article.original_language(language)
     response = render(
@@ -118,5 +118,57 @@ def article(request, pk, slug):
         response["Cache-Control"] = "no-store"
     else:
         # The page cache counts this article's views when it serves the page itself.
-        response.counts_views_of = article.pk
+        view_counts.mark_for_page_cache(response, article)
     return response
+
+
+def _archive_category(language, category_slug):
+    """The category of a per-category archive URL, or a redirect to its canonical slug."""
+    if category_slug is None:
+        return None, None
+    category = selectors.category_by_slug(category_slug, language)
+    if category_slug != category.slug_for(language):
+        return category, category.slug_for(language)
+    return category, None
+
+
+def _archive_url(language, category, **kwargs):
+    if category is None:
+        name = "news:archive"
+    else:
+        name = "news:category_archive"
+        kwargs["category_slug"] = category.slug_for(language)
+    if "month" in kwargs:
+        name += "_month"
+    elif "year" in kwargs:
+        name += "_year"
+    return _url_in(language, name, **kwargs)
+
+
+@require_safe
+def archive(request, year=None, month=None, category_slug=None):
+    """The archive: every month with its count, a year's months, or a month's news."""
+    if year is not None and not selectors.valid_period(year, month):
+        raise Http404("No such month")
+    language = current_language()
+    category, canonical_slug = _archive_category(language, category_slug)
+    period = {key: value for key, value in (("year", year), ("month", month)) if value}
+    if canonical_slug:
+        return HttpResponsePermanentRedirect(_archive_url(language, category, **period))
+    alternates = alternates_for(lambda lang: _archive_url(lang, category, **period))
+    years = selectors.archive_years(category)
+    context = {
+        "category": category,
+        "current_category": category,
+        "year": year,
+        "month": month,
+        "alternates": alternates,
+    }
+    if month is None:
+        if year is not None:
+            years = [entry for entry in years if entry[0] == year]
+        context["years"] = years
+        return render(request, "news/archive.html", context)
+    context["page_obj"] = selectors.archive_page(request.GET.get("page"), year, month, category)
+    context["months_of_year"] = next((entry[1] for entry in years if entry[0] == year), [])
+    return render(request, "news/archive_month.html", context)

@@ -16,10 +16,10 @@ from django.utils.translation import override
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
-from news.i18n import current_language
+from core.i18n import current_language
+from core.seo import alternates_for
 from portal.client_ip import client_ip
 from portal.forms import AppealForm
-from portal.seo import alternates_for
 
 RATE_LIMIT = 5  # appeals per address
 RATE_WINDOW = 3600  # seconds

@@ -3,9 +3,9 @@
 from django.conf import settings
 from django.core.exceptions import DisallowedHost
 
+from core.caching import cached
+from core.i18n import current_language
 from news import selectors
-from news.cache import cached
-from news.i18n import current_language
 from portal.models import SiteSettings, StaticPage
 
 

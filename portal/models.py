@@ -6,8 +6,8 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from news.models import TimeStamped, Translatable
-from news.text import slugify_az
+from core.models import TimeStamped, Translatable
+from core.text import slugify_az
 
 
 class SiteSettings(Translatable, TimeStamped):
@@ -56,7 +56,7 @@ class StaticPage(Translatable, TimeStamped):
         return str(self.text("title"))
 
     def save(self, *args, **kwargs):
-        from news.sanitizer import sanitize_html
+        from core.sanitizer import sanitize_html
 
         self.strip_translations(["title", "slug", "body"])
         for code in ("az", "en"):
@@ -66,7 +66,7 @@ class StaticPage(Translatable, TimeStamped):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        from news.i18n import current_language
+        from core.i18n import current_language
 
         language = current_language()
         slug = getattr(self, f"slug_{language}", "") or self.slug_az or self.slug_en

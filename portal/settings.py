@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "csp",
     "reversion",
     "django_prose_editor",
+    "core",
     "portal",
     "news",
     "translators",
@@ -70,7 +71,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "portal.middleware.DatabaseUnavailableMiddleware",
     # Before sessions, CSRF and auth: a cached page for an anonymous reader skips them all.
-    "portal.page_cache.PageCacheMiddleware",
+    "core.caching.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -131,13 +132,13 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-# Whole-page caching for anonymous readers (portal.page_cache); off by default so the
+# Whole-page caching for anonymous readers (core.caching.pages); off by default so the
 # benchmark can measure the pages themselves. Pages are keyed by the content version,
 # so this is only how long an unchanged page may stay in the cache.
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "0"))
 # What listings tell browsers and proxies (Cache-Control: public, max-age=…).
 PAGE_MAX_AGE = int(os.environ.get("PAGE_MAX_AGE", "60"))
-# View counts go to a Redis buffer flushed every VIEW_FLUSH_SECONDS (news.view_buffer);
+# View counts go to a Redis buffer flushed every VIEW_FLUSH_SECONDS (news.view_counts.buffer);
 # without Redis, straight to the database.
 VIEW_BUFFER_URL = os.environ.get("VIEW_BUFFER_URL", REDIS_URL)
 VIEW_FLUSH_SECONDS = int(os.environ.get("VIEW_FLUSH_SECONDS", "5"))

@@ -5,8 +5,7 @@ from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
 
-from news import sitemaps
-from portal import media, views
+from portal import media, sitemaps, views
 
 urlpatterns = [
     path("livez", views.livez, name="livez"),

@@ -4,12 +4,18 @@ import pytest
 from django.core.cache import cache
 from django.db import connection
 
+from core import caching
+
 
 @pytest.fixture(autouse=True)
 def _clear_cache():
+    """Each test starts with empty caches and a worker that knows no content version:
+    a version held from an earlier test's rolled-back transaction must not leak."""
     cache.clear()
+    caching.reset()
     yield
     cache.clear()
+    caching.reset()
 
 
 @pytest.fixture

@@ -1,9 +1,11 @@
-"""A Redis database to itself for a test: emptied before and after, skipped without Redis."""
+"""A Redis database to itself for a test: emptied before and after; without Redis the test
+is skipped, or fails under CI=true (tests.services.missing)."""
 
 import contextlib
 
-import pytest
 import redis
+
+from tests.services import missing
 
 
 @contextlib.contextmanager
@@ -12,7 +14,7 @@ def empty_redis(url, purpose):
     try:
         client.ping()
     except redis.ConnectionError:
-        pytest.skip(f"needs Redis at {url} for {purpose}")
+        missing(f"Redis at {url} for {purpose}")
     client.flushdb()
     try:
         yield client

@@ -7,7 +7,7 @@ import pytest
 from bs4 import BeautifulSoup
 from django.contrib.staticfiles import finders
 
-from news import editor_assets
+from core import editor as editor_assets
 from tests.factories import ArticleFactory
 from tests.factories_newsroom import editor
 
@@ -22,7 +22,7 @@ def editor_client(client):
 
 
 def admin_pages(article):
-    from news import workflow
+    from news.newsroom import workflow
 
     workflow.back_to_draft(article, editor("reviewer"))  # so it has a revision
     return [

@@ -9,8 +9,8 @@ from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from news import images
 from news.models import Article, ArticlePhoto
+from news.newsroom import images
 from tests.conftest import READER_UA
 from tests.factories import ArticleFactory
 from tests.factories_photos import image_bytes

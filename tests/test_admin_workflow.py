@@ -8,9 +8,9 @@ import pytest
 from django.utils import timezone
 from PIL import Image
 
+from core.text import slugify_az
 from news.models import Article, ArticlePhoto, Category
-from news.revisions import versions_of
-from news.text import slugify_az
+from news.newsroom.revisions import versions_of
 from tests import factories_photos as photos
 from tests.factories_newsroom import admin_form_data, editor
 

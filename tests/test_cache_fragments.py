@@ -3,7 +3,7 @@
 import pytest
 from django.template import Context, Template
 
-from news.cache import bump_content_version
+from core.caching import bump_content_version
 from tests.conftest import READER_UA
 from tests.factories import ArticleFactory, CategoryFactory
 

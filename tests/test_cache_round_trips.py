@@ -2,7 +2,7 @@
 
 The content version is kept in each process's memory and refreshed when a bump is
 announced (news.version_watch); a page from the page cache sends its view without
-waiting for an answer (news.view_buffer.send). These tests prove that pages still
+waiting for an answer (news.view_counts.buffer.send). These tests prove that pages still
 change at once, also when the change comes from another process or the announcement
 is lost, and that every view is still counted.
 
@@ -19,8 +19,8 @@ import pytest
 import redis
 from django.core.cache import cache
 
-from news import view_buffer
 from news.models import Article
+from news.view_counts import buffer as view_buffer
 from tests.conftest import READER_UA
 from tests.factories import ArticleFactory
 from tests.redis_support import empty_redis
@@ -131,7 +131,7 @@ def bump_in_another_process():
         REDIS_URL=REDIS_URL,
         CACHE_KEY_PREFIX=KEY_PREFIX,
     )
-    code = "import django; django.setup(); from news.cache import bump_content_version as b; b()"
+    code = "import django; django.setup(); from core.caching import bump_content_version as b; b()"
     subprocess.run(  # noqa: S603 - our own interpreter and code
         [sys.executable, "-c", code], cwd=ROOT, env=env, check=True, timeout=60
     )

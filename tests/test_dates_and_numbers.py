@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.utils import translation
 
-from news.dates import format_date
+from core.dates import format_date
 from news.templatetags.news_tags import grouped
 from tests.factories import ArticleFactory
 

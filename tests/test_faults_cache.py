@@ -51,7 +51,7 @@ def _diagnosis(server, client, article):
     lines = [
         line
         for line in Path(server.log_path).read_text().splitlines()
-        if '"gunicorn.access"' not in line and '"news.cache"' not in line
+        if '"gunicorn.access"' not in line and '"core.caching"' not in line
     ]
     keys = {
         key.decode(): client.type(key).decode()

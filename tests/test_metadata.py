@@ -6,7 +6,7 @@ import pytest
 from bs4 import BeautifulSoup
 from django.core.files.base import ContentFile
 
-from news.management.commands.load_demo import draw_photo
+from portal.management.commands.load_demo import draw_photo
 from portal.models import StaticPage
 from tests.factories import ArticleFactory, CategoryFactory, azerbaijani_only
 

@@ -7,9 +7,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from news import browsing
+from news import selectors
 from news.models import DailyViews
-from news.services import record_views
+from news.view_counts import record_views
 from tests.factories import ArticleFactory
 
 pytestmark = pytest.mark.django_db
@@ -46,19 +46,19 @@ def test_windows_rank_by_views_inside_the_window(now, today):
     views(old_star, 30, 9999, today)  # outside both windows
     for day in range(0, 30, 3):
         views(steady, day, 5, today)  # 10 days x 5 = 50; 3 of them in the last week
-    assert ids(browsing.most_read(7, now=now)) == [weekly_star.pk, steady.pk]
-    assert ids(browsing.most_read(30, now=now)) == [old_star.pk, weekly_star.pk, steady.pk]
-    assert browsing.most_read(30, now=now)[0].window_views == 600
+    assert ids(selectors.most_read(7, now=now)) == [weekly_star.pk, steady.pk]
+    assert ids(selectors.most_read(30, now=now)) == [old_star.pk, weekly_star.pk, steady.pk]
+    assert selectors.most_read(30, now=now)[0].window_views == 600
 
 
 def test_time_travel_moves_the_window(now, today):
     article = ArticleFactory()
     views(article, 0, 10, today)
-    assert ids(browsing.most_read(7, now=now)) == [article.pk]
-    assert ids(browsing.most_read(7, now=now + datetime.timedelta(days=6))) == [article.pk]
-    assert ids(browsing.most_read(7, now=now + datetime.timedelta(days=7))) == []
-    assert ids(browsing.most_read(30, now=now + datetime.timedelta(days=29))) == [article.pk]
-    assert ids(browsing.most_read(30, now=now + datetime.timedelta(days=30))) == []
+    assert ids(selectors.most_read(7, now=now)) == [article.pk]
+    assert ids(selectors.most_read(7, now=now + datetime.timedelta(days=6))) == [article.pk]
+    assert ids(selectors.most_read(7, now=now + datetime.timedelta(days=7))) == []
+    assert ids(selectors.most_read(30, now=now + datetime.timedelta(days=29))) == [article.pk]
+    assert ids(selectors.most_read(30, now=now + datetime.timedelta(days=30))) == []
 
 
 def test_only_published_articles_are_listed(now, today):
@@ -68,7 +68,7 @@ def test_only_published_articles_are_listed(now, today):
     shown = ArticleFactory()
     for article in (draft, withdrawn, scheduled, shown):
         views(article, 0, 100, today)
-    assert ids(browsing.most_read(7, now=now)) == [shown.pk]
+    assert ids(selectors.most_read(7, now=now)) == [shown.pk]
 
 
 def test_recorded_views_count_on_their_day(now):
@@ -76,20 +76,20 @@ def test_recorded_views_count_on_their_day(now):
     record_views(first.pk, 3)
     record_views(second.pk, 5)
     record_views(first.pk, 4)
-    assert ids(browsing.most_read(7)) == [first.pk, second.pk]
+    assert ids(selectors.most_read(7)) == [first.pk, second.pk]
 
 
 def test_the_list_is_cached_for_a_short_time(now, today):
     article, newcomer = ArticleFactory(), ArticleFactory()
     views(article, 0, 10, today)
-    assert ids(browsing.most_read(7, now=now)) == [article.pk]
+    assert ids(selectors.most_read(7, now=now)) == [article.pk]
     # New views change no content (no version bump): the list waits for its timeout.
     views(newcomer, 0, 50, today)
     with CaptureQueriesContext(connection) as queries:
-        cached_list = browsing.most_read(7, now=now)
+        cached_list = selectors.most_read(7, now=now)
     assert ids(cached_list) == [article.pk]  # at most MOST_READ_TIMEOUT seconds stale
     assert all("dailyviews" not in q["sql"] for q in queries)
-    assert browsing.MOST_READ_TIMEOUT <= 600
+    assert selectors.MOST_READ_TIMEOUT <= 600
 
 
 def test_sidebar_shows_both_windows(client, today):

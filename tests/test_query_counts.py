@@ -55,7 +55,7 @@ def test_query_counts_do_not_grow_with_content(client, size):
 
 # Once per content version for the whole site: site settings, static pages, the
 # category menu, the latest news, the two "most read" lists, the next scheduled
-# publication time (news.cache).
+# publication time (core.caching).
 SHARED_FRAGMENT_QUERIES = 7
 
 
@@ -87,7 +87,7 @@ def first_reader_queries(client, path, make_change, capture_on_commit):
 def test_after_a_committed_change_the_first_reader_builds_only_its_own_page(
     client, django_capture_on_commit_callbacks
 ):
-    """The shared pieces are built by the commit (portal.shared_pieces), so even the
+    """The shared pieces are built by the commit (portal.warmup), so even the
     first reader after a change stays within 5 queries for an article, 4 for a listing."""
     category = make_content(300)
     article = category.articles.first()

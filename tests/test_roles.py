@@ -105,8 +105,8 @@ def test_author_cannot_edit_or_delete_a_published_article(client):
 
 
 def test_author_cannot_restore_a_revision_of_a_published_article(client):
-    from news import workflow
-    from news.revisions import versions_of
+    from news.newsroom import workflow
+    from news.newsroom.revisions import versions_of
 
     article = ArticleFactory(status=Article.Status.DRAFT)
     boss = editor()

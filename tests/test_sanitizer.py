@@ -2,7 +2,7 @@
 
 import pytest
 
-from news.sanitizer import sanitize_html
+from core.sanitizer import sanitize_html
 from tests.factories import ArticleFactory
 
 KEPT = [

@@ -7,7 +7,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from news import search, search_results, selectors
+from news import search, selectors
+from news.search import results as search_results
 from tests.factories import ArticleFactory, CategoryFactory, azerbaijani_only, english_only
 
 pytestmark = pytest.mark.django_db
@@ -278,7 +279,7 @@ def test_search_page_query_count_is_fixed(client, size, monkeypatch):
     common = size >= search.MAX_RESULTS
     # Candidates (on PostgreSQL in up to three bounded steps: the matches among the
     # newest RECENT_WINDOW, then the index about the last two years, then about the
-    # older ones; news.fulltext), then the page's rows.
+    # older ones; news.search.fulltext), then the page's rows.
     expected = 4 if connection.vendor == "postgresql" and not common else 2
     assert len(queries) == expected, [q["sql"] for q in queries]
     with CaptureQueriesContext(connection) as queries:

@@ -1,5 +1,5 @@
 """The search entries PostgreSQL keeps for each published article, and the two ways of
-finding matches in them (news.fulltext): whichever way is taken, the same articles."""
+finding matches in them (news.search.fulltext): whichever way is taken, the same articles."""
 
 import datetime
 import io
@@ -10,9 +10,10 @@ from django.core.management import call_command
 from django.db import connection
 from django.utils import timezone
 
-from news import fulltext, search_indexes
+from core.text import fold
 from news.models import Article, SearchEntry
-from news.text import fold
+from news.search import fulltext
+from news.search import year_indexes as search_indexes
 from tests.factories import ArticleFactory, CategoryFactory, azerbaijani_only
 
 pytestmark = pytest.mark.usefixtures("postgres_only")

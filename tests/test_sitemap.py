@@ -6,7 +6,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from news import sitemaps
+from portal import sitemaps
 from portal.models import StaticPage
 from tests.factories import ArticleFactory, CategoryFactory, azerbaijani_only, english_only
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from news.text import az_lower, fold, slugify_az
+from core.text import az_lower, fold, slugify_az
 
 
 @pytest.mark.parametrize(

@@ -11,8 +11,8 @@ import pytest
 from django.core.exceptions import ValidationError
 from PIL import Image
 
-from news import images
-from news.forms import ImageUploadField
+from news.newsroom import images
+from news.newsroom.forms import ImageUploadField
 from tests import factories_photos as photos
 
 

@@ -11,8 +11,8 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from news import view_buffer
 from news.models import Article, DailyViews
+from news.view_counts import buffer as view_buffer
 from tests.concurrency import read_concurrently
 from tests.conftest import READER_UA
 from tests.factories import ArticleFactory

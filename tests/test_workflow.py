@@ -1,4 +1,4 @@
-"""The editorial workflow in news.workflow: allowed moves, scheduling, withdrawal, revisions."""
+"""The editorial workflow (news.newsroom.workflow): allowed moves, scheduling, withdrawal."""
 
 import datetime
 
@@ -6,9 +6,9 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone, translation
 
-from news import workflow
 from news.models import Article
-from news.revisions import versions_of
+from news.newsroom import workflow
+from news.newsroom.revisions import versions_of
 from tests.factories import ArticleFactory
 from tests.factories_newsroom import author, editor
 

@@ -75,7 +75,7 @@ def _kwarg_names(route):
 
 def _sitemap_sections():
     try:
-        from news.sitemaps import SITEMAPS
+        from portal.sitemaps import SITEMAPS
     except ImportError:
         return []
     return list(SITEMAPS)

@@ -1,11 +1,11 @@
 """Forms of the translators' workspace: board filters, the side-by-side editor, import."""
 
 from django import forms
+from django.apps import apps
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from news.forms import body_form_field
-from news.models import Category
+from core.editor import body_form_field
 from translators import state
 from translators.fingerprints import fingerprint
 from translators.registry import BOARD_KINDS, PHOTO
@@ -20,13 +20,15 @@ class BoardFilterForm(forms.Form):
     state = forms.ChoiceField(label=_("State"), choices=STATE_CHOICES, required=False)
     category = forms.ModelChoiceField(
         label=_("Category"),
-        queryset=Category.objects.all(),
+        # Content is known by its label (translators.registry), never by import.
+        queryset=None,
         required=False,
         empty_label=_("any category"),
     )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["category"].queryset = apps.get_model("news.Category").objects.all()
         self.fields["kind"].choices = [("", _("all content"))] + [
             (kind.key, kind.verbose_name) for kind in BOARD_KINDS.values()
         ]

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q
 
-from news.i18n import localized
+from core.i18n import localized
 from translators import state
 from translators.registry import ARTICLE, BOARD_KINDS, PHOTO
 from translators.state import LANGUAGE_CODES

@@ -134,7 +134,7 @@ def photo_deleted(sender, instance, **kwargs):
 
 def refresh_article_summary(article_id):
     """An article's state includes its photos': store it again without a full save."""
-    from news.models import Article
+    Article = ARTICLE.model  # noqa: N806 (a model class)
 
     columns = [f"{field}_{code}" for field in ARTICLE.fields for code in state.LANGUAGE_CODES]
     article = (

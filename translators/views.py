@@ -17,8 +17,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 from js_asset import Media as NonceMedia
 
-from news.editor_assets import editor_csp_update
-from news.sanitizer import sanitize_html
+from core.editor import editor_csp_update
+from core.sanitizer import sanitize_html
 from translators import access, selectors, services, state, xliff
 from translators.diff import word_diff
 from translators.forms import BoardFilterForm, ImportForm, TranslationForm

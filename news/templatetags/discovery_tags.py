@@ -10,7 +10,7 @@ from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
-from news import browsing
+from news import selectors
 
 register = template.Library()
 
@@ -23,7 +23,7 @@ OG_LOCALES = {"az": "az_AZ", "en": "en_GB"}
 @register.simple_tag
 def most_read_lists():
     """[(days, articles)] for each most-read window, from the short-lived cache."""
-    return [(days, browsing.most_read(days)) for days in browsing.MOST_READ_WINDOWS]
+    return [(days, selectors.most_read(days)) for days in selectors.MOST_READ_WINDOWS]
 
 
 @register.simple_tag

@@ -4,8 +4,8 @@ from django import template
 from django.contrib.humanize.templatetags.humanize import intcomma
 from django.utils.html import format_html
 
-from news import i18n
-from news.dates import format_date, format_month
+from core import i18n
+from core.dates import format_date, format_month
 
 register = template.Library()
 

@@ -19,10 +19,10 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 from django.utils import timezone
 
-from news.management.commands.load_demo import draw_photo
+from core.sanitizer import sanitize_html
+from core.text import slugify_az, transliterate
 from news.models import LANGUAGE_CODES, Article, Category, DailyViews, Tag
-from news.sanitizer import sanitize_html
-from news.text import slugify_az, transliterate
+from portal.management.commands.load_demo import draw_photo
 
 # Bump when the generated data changes shape, so an old data set is not re-used.
 DATA_VERSION = 3

@@ -6,7 +6,7 @@ safety net, and the benchmark, which needs exact totals at a known moment.
 
 from django.core.management.base import BaseCommand
 
-from news import view_buffer
+from news.view_counts import buffer as view_buffer
 
 
 class Command(BaseCommand):

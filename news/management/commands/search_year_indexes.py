@@ -1,4 +1,4 @@
-"""Keep the search's per-year indexes (news.search_indexes) current: last year's, this
+"""Keep the search's per-year indexes (news.search.year_indexes) current: last year's, this
 year's and next year's, and no others. Run it once a year (cron, or with each deploy);
 outside a transaction it builds them without locking out writers."""
 
@@ -6,7 +6,7 @@ from django.core.management.base import BaseCommand
 from django.db import connection
 from django.utils import timezone
 
-from news import search_indexes
+from news.search import year_indexes as search_indexes
 
 
 class Command(BaseCommand):

@@ -1,44 +1,54 @@
 """Whole-page cache and HTTP validators for anonymous readers.
 
 Only a reader without a session cookie (so never a logged-in editor) gets or fills a
-cached page, and only for a GET or HEAD under a language prefix (/az/…, /en/…). A
-page is stored only if the view's answer is one anyone may see: status 200, no
-cookie set (a CSRF token or a message means it is personal), no `no-store`,
-`no-cache` or `private` from the view (previews, never_cache forms).
+cached page, and only for a GET or HEAD under a language prefix (/az/…, /en/…). A page
+is stored only if the view's answer is one anyone may see: status 200, no cookie set
+(a CSRF token or a message means it is personal), no `no-store`, `no-cache` or
+`private` from the view (previews, never_cache forms).
 
-Keys hold the content version (news.cache), the scheme, host and full URL, so a
-publish, edit, withdrawal or delete serves the new page on the next request: the
-old entries are simply never asked for again and age out.
+Keys hold the content version (core.caching.version), the scheme, host and full URL, so
+a publish, edit, withdrawal or delete serves the new page on the next request: the old
+entries are never asked for again and age out.
 
-Views are counted exactly when a page comes from the cache: the article view marks
-its response with the article's id (`response.counts_views_of`), the entry keeps it,
-and a hit counts the view through the same rules (not HEAD, not bots).
+A view that must know about every reader even when the page comes from the cache (the
+article's view counter) marks its response with `response.page_cache_hit = (name, value)`;
+the entry keeps the mark, and each hit calls the handler registered under that name
+(`register_hit_handler`). The caching package knows no app.
 
-Every anonymous page gets an ETag and a Last-Modified, and a conditional request
-that matches gets a 304. Listings and the home page say `Cache-Control: public,
-max-age=PAGE_MAX_AGE`, so a proxy or CDN may keep them briefly. Article pages say
-`public, no-cache`: a proxy may store them but must ask us every time (a cheap 304),
-because every reader's view has to reach the counter.
+Every anonymous page gets an ETag and a Last-Modified, and a conditional request that
+matches gets a 304. Pages say `Cache-Control: public, max-age=PAGE_MAX_AGE`, so a proxy
+may keep them briefly; pages with a hit handler say `public, no-cache`: a proxy may
+store them but must ask us every time (a cheap 304), so every reader reaches the handler.
 """
 
 import hashlib
 import logging
-import threading
 import time
-from collections import OrderedDict
 
 from django.conf import settings
 from django.http import HttpResponse, HttpResponseNotModified
 from django.utils.http import http_date, parse_http_date_safe
 
-from news import services, view_buffer
-from news.cache import content_version, request_scope, shared_get, shared_set
+from core.caching import shared
+from core.caching.memory import LRU
+from core.caching.version import content_version, request_scope
 
 logger = logging.getLogger(__name__)
 
 # Headers a stored page must not replay: per-request or per-connection ones.
 SKIPPED_HEADERS = {"set-cookie", "date", "x-request-id", "content-length", "connection"}
 PERSONAL_CACHE_CONTROL = ("no-store", "no-cache", "private", "max-age=0")
+
+# Pages are also kept in each worker's memory (a few hundred, least recently used first
+# out): a hit then costs no shared-cache round trip for the page itself.
+local = LRU(max_entries=256, ttl=3600)
+_hit_handlers = {}
+
+
+def register_hit_handler(name, handler):
+    """`handler(request, value)` runs for every page served from the cache whose view
+    marked its response with `page_cache_hit = (name, value)`."""
+    _hit_handlers[name] = handler
 
 
 def language_prefixes():
@@ -87,7 +97,7 @@ def url_digest(request):
 
 
 def page_key(request, digest):
-    """The cache key, or None when page caching is off or the cache is down."""
+    """The cache key, or None when page caching is off or the version is unknown."""
     if digest is None or settings.PAGE_CACHE_SECONDS <= 0:
         return None
     version = content_version()
@@ -96,42 +106,19 @@ def page_key(request, digest):
     return f"page:{version}:{digest}"
 
 
-# Pages are also kept in each worker's memory (a few hundred, least recently used
-# first out): the key names the content version, so an entry never goes stale, and a
-# hit then costs no shared-cache round trip for the page itself.
-LOCAL_PAGES = 256
-_local_pages = OrderedDict()
-_local_lock = threading.Lock()
-
-
 def load(key):
-    entry = _local_pages.get(key)
-    if entry is not None and entry[1] > time.monotonic():
-        return entry[0]
-    try:
-        page = shared_get(key)
-    except Exception:
-        logger.warning("cache unavailable while reading a page")
-        return None
-    if page is not None:
-        _remember(key, page)
-    return page
+    entry = local.get(key)
+    if entry is not None:
+        return entry
+    entry = shared.get(key)
+    if entry is not None:
+        local.set(key, entry, settings.PAGE_CACHE_SECONDS)
+    return entry
 
 
 def store(key, entry):
-    _remember(key, entry)
-    try:
-        shared_set(key, entry, settings.PAGE_CACHE_SECONDS)
-    except Exception:
-        logger.warning("cache unavailable while storing a page")
-
-
-def _remember(key, entry):
-    with _local_lock:
-        _local_pages[key] = (entry, time.monotonic() + settings.PAGE_CACHE_SECONDS)
-        _local_pages.move_to_end(key)
-        while len(_local_pages) > LOCAL_PAGES:
-            _local_pages.popitem(last=False)
+    local.set(key, entry, settings.PAGE_CACHE_SECONDS)
+    shared.set(key, entry, settings.PAGE_CACHE_SECONDS)
 
 
 def is_shareable(request, response):
@@ -149,8 +136,7 @@ def is_shareable(request, response):
 
 def make_entry(response):
     content = response.content
-    article_id = getattr(response, "counts_views_of", None)
-    max_age = settings.PAGE_MAX_AGE
+    hit = getattr(response, "page_cache_hit", None)
     return {
         "content": content,
         "headers": [
@@ -160,8 +146,8 @@ def make_entry(response):
         ],
         "etag": f'"{hashlib.md5(content, usedforsecurity=False).hexdigest()}"',
         "last_modified": int(time.time()),
-        "cache_control": "public, no-cache" if article_id else f"public, max-age={max_age}",
-        "article": article_id,
+        "cache_control": "public, no-cache" if hit else f"public, max-age={settings.PAGE_MAX_AGE}",
+        "hit": hit,
     }
 
 
@@ -182,14 +168,15 @@ def validators(response, entry):
 
 
 def serve(request, entry):
-    """Answer from the cache: count the view, then the page or a 304."""
-    if entry["article"] and services.is_countable_view(request):
+    """Answer from the cache: run the hit handler, then the page or a 304."""
+    if entry["hit"]:
+        name, value = entry["hit"]
+        handler = _hit_handlers.get(name)
         try:
-            # The page shows the count it was made with: no need to wait for Redis.
-            if not view_buffer.send(entry["article"]):
-                services.count_view_of(entry["article"])
-        except Exception:  # a database outage must not turn a cached page into an error
-            logger.exception("could not count a view of a cached page")
+            if handler is not None:
+                handler(request, value)
+        except Exception:  # an outage behind the handler must not turn a hit into an error
+            logger.exception("the page cache's %s handler failed", name)
     if is_not_modified(request, entry):
         return validators(HttpResponseNotModified(), entry)
     response = HttpResponse(b"" if request.method == "HEAD" else entry["content"])

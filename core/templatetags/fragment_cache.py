@@ -6,19 +6,16 @@
     {% fragment "most_read" today local ttl=60 %}…{% endfragment %}   and at most 60 s old
 
 The key is the name, the extra values given, the page language and the content
-version (news.cache), so any publish, edit, withdrawal or delete re-renders every
+version (core.caching), so any publish, edit, withdrawal or delete re-renders every
 fragment. Only wrap what depends on nothing else: no request, no user, no "current
 page" marker.
 """
 
-import contextlib
-
 from django import template
-from django.urls import NoReverseMatch, reverse
 from django.utils.safestring import mark_safe
 
-from news.cache import cached, cached_locally
-from news.i18n import current_language
+from core.caching import cached, cached_locally
+from core.i18n import current_language
 
 register = template.Library()
 
@@ -63,31 +60,3 @@ def fragment(parser, token):
     parser.delete_first_token()
     name, *parts = (parser.compile_filter(bit) for bit in bits)
     return FragmentNode(nodelist, name, parts, local, ttl)
-
-
-def _menu_paths(pages):
-    paths = {page.get_absolute_url() for page in pages}
-    with contextlib.suppress(NoReverseMatch):
-        paths.add(reverse("portal:appeal"))
-    return paths
-
-
-@register.simple_tag(takes_context=True)
-def menu_state(context):
-    """What the main menu marks as current on this page, as a key for its fragment:
-    the listing's section, "All news", or the path of a menu page (base.html)."""
-    request = context.get("request")
-    match = getattr(request, "resolver_match", None)
-    category = context.get("category")
-    path = getattr(request, "path", "")
-    paths = cached_locally(
-        f"menu_paths:{current_language()}",
-        lambda: _menu_paths(context.get("menu_pages") or []),
-    )
-    return ":".join(
-        [
-            str(getattr(category, "pk", "") or ""),
-            "all" if match is not None and match.url_name == "all" else "",
-            path if path in paths else "",
-        ]
-    )

@@ -1,6 +1,6 @@
 """Azerbaijani-aware article search: folded terms, PostgreSQL full text, capped results.
 
-Texts and queries are folded the same way (news.text.fold), so "XANKƏNDİ", "Xankəndi"
+Texts and queries are folded the same way (core.text.fold), so "XANKƏNDİ", "Xankəndi"
 and "xankendi" are one word. On PostgreSQL each term is a prefix query ('xankendi':*)
 against the stored tsvector of the folded text, which also finds Azerbaijani's suffixed
 forms ("Xankəndidən"); SQLite gets a plain substring match on the same folded column.
@@ -9,7 +9,7 @@ The vectors live in news.models.SearchEntry, a narrow table PostgreSQL keeps its
 A search never counts or ranks more than MAX_RESULTS matches. Common words match most of
 the archive, and fetching every matching row is what makes full-text search slow, so
 for them the newest entries are walked, stopping at MAX_RESULTS matches (at most
-RECENT_WINDOW entries); for rarer words the GIN index is asked (news.fulltext chooses
+RECENT_WINDOW entries); for rarer words the GIN index is asked (news.search.fulltext chooses
 from PostgreSQL's statistics). Only the matches returned are ranked, in the same
 statement; they are sorted in memory and one more query loads the page's rows: two to
 four queries per page, whatever the size of the archive.
@@ -25,11 +25,12 @@ from django.db import connection
 from django.db.models.expressions import Value
 from django.utils import timezone
 
-from news import fulltext, selectors
-from news.cache import cached_locally
-from news.i18n import LANGUAGE_CODES
+from core.caching import cached_locally
+from core.i18n import LANGUAGE_CODES
+from core.text import fold
+from news import selectors
 from news.models import Article, ArticleSummary, Category
-from news.text import fold
+from news.search import fulltext
 
 MAX_QUERY_LENGTH = 200
 MAX_TERMS = 8
@@ -40,9 +41,9 @@ MIN_TERM_LENGTH = 2
 MAX_RESULTS = 100
 PAGE_SIZE = 10
 # On PostgreSQL, the most of the newest entries a search walks before it asks the index
-# instead; news.fulltext walks only as far as its statistics say is cheaper. Walking
+# instead; news.search.fulltext walks only as far as its statistics say is cheaper. Walking
 # costs a few microseconds an entry; asking the index about the last two years costs
-# less than a long walk (news.fulltext).
+# less than a long walk (news.search.fulltext).
 RECENT_WINDOW = 4_000
 SORTS = ("relevance", "newest")
 
@@ -107,7 +108,7 @@ def search(query, language, *, page_number=1, sort="relevance", category_id=None
     if terms:
         find = fulltext.candidates if connection.vendor == "postgresql" else _substring_candidates
         # Matches are the same for every reader until content changes, so they are
-        # kept per content version (news.cache): a repeated query (the common case on
+        # kept per content version (core.caching): a repeated query (the common case on
         # a big news day) costs no full-text query; any publish, edit, withdrawal or
         # delete makes it search afresh. In this process's memory only: a search
         # nobody made before (most searches) would pay a shared-cache miss and a

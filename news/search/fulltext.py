@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from django.db import connection
 from django.utils import timezone
 
-from news.cache import cached_locally
+from core.caching import cached_locally
 
 # Bounds that hold every publication time.
 EVERYTHING = datetime.datetime.min.replace(tzinfo=datetime.UTC)
@@ -92,7 +92,7 @@ ORDER BY published_at DESC, article_id DESC
 
 _LOOKUP = _LOOKUP_TEMPLATE.format(years="")
 # The same lookup in this year's and last year's entries, through their own indexes:
-# each plain year range is the condition of one of them (news.search_indexes), so the
+# each plain year range is the condition of one of them (news.search.year_indexes), so the
 # planner reads those two small indexes (a BitmapOr) instead of the whole language's.
 _RECENT_LOOKUP = _LOOKUP_TEMPLATE.format(
     years="""
@@ -204,7 +204,7 @@ def year_start(year):
 
 def indexed_years(year):
     """Last year, this year and next year: the years with an index of their own
-    (news.search_indexes), as of `year`."""
+    (news.search.year_indexes), as of `year`."""
     return range(year - 1, year + 2)
 
 

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from news.models import Article
-from news.revisions import RESTORED_FIELDS
+from news.newsroom.revisions import RESTORED_FIELDS
 
 Status = Article.Status
 PUBLISH_PERMISSION = "news.publish_article"

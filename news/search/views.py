@@ -1,28 +1,21 @@
-"""Readers' discovery pages: search and the archive by month. Thin views over
-news.search and news.browsing; one template each."""
+"""The search page: a thin view over news.search, one template."""
 
 import dataclasses
 import hashlib
 
 from django.core.paginator import InvalidPage
-from django.http import Http404, HttpResponsePermanentRedirect
+from django.http import Http404
 from django.shortcuts import render
-from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
-from django.utils.translation import override
 from django.views.decorators.http import require_safe
 
-from news import browsing, search, search_results, selectors
+from core.caching import cached_locally
+from core.i18n import current_language
+from core.seo import alternates_for
+from news import search, selectors
 from news.addresses import named_path
-from news.cache import cached_locally
-from news.i18n import current_language
-from portal.seo import alternates_for
-
-
-def _url_in(language, name, **kwargs):
-    with override(language):
-        return reverse(name, kwargs=kwargs)
+from news.search import results as search_results
 
 
 def _int_or_none(value):
@@ -43,7 +36,7 @@ def search_page(request):
     category_id = _int_or_none(request.GET.get("category"))
     if category_id not in {category.pk for category in categories}:
         category_id = None
-    years = browsing.published_years()
+    years = selectors.published_years()
     year = _int_or_none(request.GET.get("year"))
     if year not in years:
         year = None
@@ -99,55 +92,3 @@ def search_page(request):
             ),
         },
     )
-
-
-def _archive_category(language, category_slug):
-    """The category of a per-category archive URL, or a redirect to its canonical slug."""
-    if category_slug is None:
-        return None, None
-    category = selectors.category_by_slug(category_slug, language)
-    if category_slug != category.slug_for(language):
-        return category, category.slug_for(language)
-    return category, None
-
-
-def _archive_url(language, category, **kwargs):
-    if category is None:
-        name = "news:archive"
-    else:
-        name = "news:category_archive"
-        kwargs["category_slug"] = category.slug_for(language)
-    if "month" in kwargs:
-        name += "_month"
-    elif "year" in kwargs:
-        name += "_year"
-    return _url_in(language, name, **kwargs)
-
-
-@require_safe
-def archive(request, year=None, month=None, category_slug=None):
-    """The archive: every month with its count, a year's months, or a month's news."""
-    if year is not None and not browsing.valid_period(year, month):
-        raise Http404("No such month")
-    language = current_language()
-    category, canonical_slug = _archive_category(language, category_slug)
-    period = {key: value for key, value in (("year", year), ("month", month)) if value}
-    if canonical_slug:
-        return HttpResponsePermanentRedirect(_archive_url(language, category, **period))
-    alternates = alternates_for(lambda lang: _archive_url(lang, category, **period))
-    years = browsing.archive_years(category)
-    context = {
-        "category": category,
-        "current_category": category,
-        "year": year,
-        "month": month,
-        "alternates": alternates,
-    }
-    if month is None:
-        if year is not None:
-            years = [entry for entry in years if entry[0] == year]
-        context["years"] = years
-        return render(request, "news/archive.html", context)
-    context["page_obj"] = browsing.archive_page(request.GET.get("page"), year, month, category)
-    context["months_of_year"] = next((entry[1] for entry in years if entry[0] == year), [])
-    return render(request, "news/archive_month.html", context)

@@ -1,6 +1,6 @@
 """Canonical and alternate-language URLs for the page being rendered."""
 
-from news.i18n import LANGUAGE_CODES
+from core.i18n import LANGUAGE_CODES
 
 
 def alternates_for(url_in, languages=None):

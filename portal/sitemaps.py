@@ -17,8 +17,8 @@ from django.urls import reverse
 from django.utils.translation import override
 from django.views.decorators.http import require_safe
 
-from news.cache import cached
-from news.i18n import LANGUAGE_CODES
+from core.caching import cached
+from core.i18n import LANGUAGE_CODES
 from news.models import Article, Category
 from portal.models import StaticPage
 

@@ -3,8 +3,8 @@
 from django.db.models.signals import post_delete
 from django.dispatch import receiver
 
-from news import images
 from news.models import Article, ArticlePhoto
+from news.newsroom import images
 
 
 @receiver(post_delete, sender=Article)

@@ -1,4 +1,7 @@
-"""What the rich-text editor needs from our Content-Security-Policy, and nothing more.
+"""The rich-text editor: what it offers, and what it needs from our Content-Security-Policy.
+
+The newsroom and the translators' workspace edit bodies with the same field, so both
+offer the same tools, and core.sanitizer allows what they offer.
 
 Tiptap (inside django-prose-editor) injects one fixed `<style data-tiptap-style>` block with
 ProseMirror's base rules and offers no way to pass it a nonce from the widget. Instead of
@@ -12,6 +15,7 @@ import hashlib
 import re
 
 from django.contrib.staticfiles import finders
+from django_prose_editor.fields import ProseEditorFormField
 
 EDITOR_SCRIPT = "django_prose_editor/editor.js"
 # The hash of the style block in django-prose-editor 0.28.0, used if the file cannot be read.
@@ -36,3 +40,26 @@ def tiptap_style_hash():
 def editor_csp_update():
     """The `csp_update` config for pages with the editor: that one style block, by hash."""
     return {"style-src": [f"'{tiptap_style_hash()}'"]}
+
+
+# What the body editor offers; core.sanitizer allows the same and cleans on save.
+BODY_EDITOR_CONFIG = {
+    "extensions": {
+        "Bold": True,
+        "Italic": True,
+        "Heading": {"levels": [2, 3, 4]},
+        "BulletList": True,
+        "OrderedList": True,
+        "ListItem": True,
+        "Blockquote": True,
+        "HardBreak": True,
+        "HorizontalRule": True,
+        "Link": {"enableTarget": False, "protocols": ["http", "https", "mailto", "tel"]},
+        "Image": True,
+        "History": True,
+    }
+}
+
+
+def body_form_field(**kwargs):
+    return ProseEditorFormField(config=BODY_EDITOR_CONFIG, **kwargs)

@@ -5,35 +5,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django_prose_editor.fields import ProseEditorFormField
 
-from news import images, workflow
+from core.text import slugify_az
 from news.models import LANGUAGE_CODES, Article, ArticlePhoto
-from news.text import slugify_az
+from news.newsroom import images, workflow
 
 IMAGE_ACCEPT = "image/jpeg,image/png,image/webp"
-
-# What the body editor offers; news.sanitizer allows the same and cleans on save.
-BODY_EDITOR_CONFIG = {
-    "extensions": {
-        "Bold": True,
-        "Italic": True,
-        "Heading": {"levels": [2, 3, 4]},
-        "BulletList": True,
-        "OrderedList": True,
-        "ListItem": True,
-        "Blockquote": True,
-        "HardBreak": True,
-        "HorizontalRule": True,
-        "Link": {"enableTarget": False, "protocols": ["http", "https", "mailto", "tel"]},
-        "Image": True,
-        "History": True,
-    }
-}
-
-
-def body_form_field(**kwargs):
-    return ProseEditorFormField(config=BODY_EDITOR_CONFIG, **kwargs)
 
 
 class ImageUploadField(forms.ImageField):

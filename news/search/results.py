@@ -1,6 +1,6 @@
 """How one search result is shown: the title and a snippet, with the words that match
-marked. Search terms are folded (news.text.fold: "xankendi"), the texts are not
-("Xankəndidən"). news.text.fold may change a text's length ("ß" → "ss"), so the texts
+marked. Search terms are folded (core.text.fold: "xankendi"), the texts are not
+("Xankəndidən"). core.text.fold may change a text's length ("ß" → "ss"), so the texts
 are searched in a copy folded letter for letter instead ("xankendiden"), where every
 match lies where the word lies in the text itself.
 
@@ -16,9 +16,9 @@ import unicodedata
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 
+from core.dates import format_local_date
+from core.text import fold
 from news.addresses import article_paths
-from news.dates import format_local_date
-from news.text import fold
 
 SNIPPET_WORDS = 30
 # How much of a body is folded and searched at a time (_first_match).
@@ -29,7 +29,7 @@ _TAG = re.compile(r"<[^>]*>")
 @functools.cache
 def _letter_folding():
     """A str.translate table: each letter of the Latin-1 and Latin Extended-A blocks,
-    and "ə" and "Ə", to the one letter news.text.fold makes of it ("İ" → "i"). A list
+    and "ə" and "Ə", to the one letter core.text.fold makes of it ("İ" → "i"). A list
     up to "ə", not a dict: translating a body reads it once per letter, and indexing
     a list costs half as much; the letters past its end stay as they are."""
     table = list(range(0x25A))
@@ -40,7 +40,7 @@ def _letter_folding():
     return table
 
 
-# The letters of Azerbaijani that are not in English, lower-cased, and what news.text.fold
+# The letters of Azerbaijani that are not in English, lower-cased, and what core.text.fold
 # makes of them.
 _AZERBAIJANI_FOLDS = tuple(zip("əışçğöü", "eiscgou", strict=True))
 
@@ -164,7 +164,7 @@ def _excerpt_around_match(text, terms):
 
 
 def _plain(body):
-    """The text of a body. Bodies are sanitised HTML (news.sanitizer), so dropping
+    """The text of a body. Bodies are sanitised HTML (core.sanitizer), so dropping
     the tags is enough; Django's strip_tags parses the HTML, at ten times the cost."""
     return html.unescape(_TAG.sub("", body))
 

@@ -10,9 +10,10 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from PIL import Image, ImageDraw
 
-from news import demo_data, images
+from core.text import slugify_az
+from news import demo_data
 from news.models import Article, Category
-from news.text import slugify_az
+from news.newsroom import images
 from portal.demo_documents import load_documents
 from portal.models import SiteSettings, StaticPage
 

@@ -1,6 +1,6 @@
 """One GIN index per language and year on the search entries (PostgreSQL only).
 
-news.fulltext asks the index about this year and last year first. A whole language's
+news.search.fulltext asks the index about this year and last year first. A whole language's
 index holds every year's matches, and each match it finds must be read from the table
 to be ordered by time; an index of one year's entries finds only that year's. Each is
 a partial index whose condition is the year's range in the site's time zone, the same
@@ -18,8 +18,8 @@ import re
 
 from django.db import connection
 
-from news.fulltext import indexed_years, year_bounds
-from news.i18n import LANGUAGE_CODES
+from core.i18n import LANGUAGE_CODES
+from news.search.fulltext import indexed_years, year_bounds
 
 _NAME = re.compile(r"^search_entry_([a-z]{2})_(\d{4})_gin$")
 

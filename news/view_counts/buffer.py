@@ -12,7 +12,11 @@ together with a ViewFlush row naming it, and only then deletes the batch key. A
 flusher that dies midway leaves its batch key behind; any later flush picks up batch
 keys older than ORPHAN_SECONDS, and the ViewFlush row makes a batch that was already
 written count once. When Redis is down, views go straight to the database
-(services.record_views) and nothing waits for Redis to come back.
+(news.view_counts.store) and nothing waits for Redis to come back.
+
+At most once: when Redis takes an HINCRBY but its answer is lost (a time-out, a cut
+connection), `add` says UNKNOWN and the caller does not count the view again. A view
+is written to the database instead only when the command never left this process.
 """
 
 import datetime
@@ -23,8 +27,10 @@ import time
 import uuid
 
 from django.conf import settings
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
+
+from news.view_counts.store import record_many
 
 logger = logging.getLogger(__name__)
 
@@ -55,11 +61,18 @@ def _batch_prefix():
 
 def client():
     import redis
+    from redis.backoff import NoBackoff
+    from redis.retry import Retry
 
     url = settings.VIEW_BUFFER_URL
     if url not in _clients:
         _clients[url] = redis.Redis.from_url(
-            url, socket_connect_timeout=0.25, socket_timeout=0.5, health_check_interval=30
+            url,
+            socket_connect_timeout=0.25,
+            socket_timeout=0.5,
+            health_check_interval=30,
+            # No retries: a retried HINCRBY whose first answer was lost counts twice.
+            retry=Retry(NoBackoff(), 0),
         )
     return _clients[url]
 
@@ -73,16 +86,37 @@ def _mark_down(error):
     logger.warning("view buffer unavailable, counting in the database: %s", error)
 
 
+# What `add` can say besides the pending count.
+NOT_SENT = "not sent"  # the command never reached Redis: count the view elsewhere
+UNKNOWN = "unknown"  # Redis may have applied it: do not count it again
+
+
 def add(article_id, day=None):
-    """Buffer one view; the article's pending count, or None if the buffer cannot take it."""
+    """Buffer one view; the article's pending count, NOT_SENT or UNKNOWN."""
     if not _usable():
-        return None
+        return NOT_SENT
     day = day or timezone.localdate()
+    pool = client().connection_pool
     try:
-        pending = client().hincrby(pending_key(), f"{article_id}:{day.isoformat()}", 1)
-    except Exception as error:  # any Redis failure: the caller writes to the database
+        connection = pool.get_connection()
+    except Exception as error:  # could not connect: nothing was sent
         _mark_down(error)
-        return None
+        return NOT_SENT
+    try:
+        try:
+            connection.send_command("HINCRBY", pending_key(), f"{article_id}:{day}", 1)
+        except Exception as error:  # not written whole: Redis runs no partial command
+            connection.disconnect()
+            _mark_down(error)
+            return NOT_SENT
+        try:
+            pending = int(connection.read_response())
+        except Exception as error:
+            connection.disconnect()
+            _mark_down(error)
+            return UNKNOWN
+    finally:
+        pool.release(connection)
     start_flusher()
     return pending
 
@@ -247,42 +281,6 @@ def _write_batch(redis_client, key):
             written = 0
     redis_client.delete(key)
     return written
-
-
-def record_many(counts):
-    """Add {(article_id, "YYYY-MM-DD"): n} to the totals and the day rows, in one statement."""
-    from news.services import record_views
-
-    if connection.vendor != "postgresql":
-        for (article_id, day), count in sorted(counts.items()):
-            record_views(article_id, count, day=day)
-        return
-    items = sorted(counts.items())  # one lock order for every writer: no deadlocks
-    with connection.cursor() as cursor:
-        cursor.execute(
-            """
-            WITH batch AS (
-                SELECT * FROM unnest(%(ids)s::bigint[], %(days)s::date[], %(ns)s::int[])
-                    AS b(article_id, day, n)
-            ),
-            totals AS (
-                UPDATE news_article a SET view_count = a.view_count + t.n
-                FROM (SELECT article_id, sum(n) AS n FROM batch GROUP BY article_id) t
-                WHERE a.id = t.article_id
-                RETURNING a.id
-            )
-            INSERT INTO news_dailyviews (article_id, day, count)
-            SELECT b.article_id, b.day, b.n FROM batch b
-            WHERE b.article_id IN (SELECT id FROM totals)
-            ON CONFLICT (article_id, day)
-            DO UPDATE SET count = news_dailyviews.count + EXCLUDED.count
-            """,
-            {
-                "ids": [article_id for (article_id, _day), _n in items],
-                "days": [day for (_id, day), _n in items],
-                "ns": [n for _key, n in items],
-            },
-        )
 
 
 def prune(days=2):

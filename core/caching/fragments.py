@@ -1,0 +1,52 @@
+"""Pieces of pages kept per content version: in this worker's memory, and shared.
+
+`cached` looks in this worker's memory first, then in the shared cache, then builds.
+`cached_locally` keeps memory only: for small, many, cheap-to-build pieces (one line per
+article) where a shared-cache round trip would cost more than building. Either way the
+key names the content version, so an entry never changes and never outlives it.
+"""
+
+from django.conf import settings
+
+from core.caching import shared
+from core.caching.memory import LRU
+from core.caching.version import content_version
+
+FRAGMENT_TIMEOUT = 24 * 3600
+LOCAL_TTL = 300
+
+local = LRU(max_entries=getattr(settings, "FRAGMENT_MEMORY_ENTRIES", 1024), ttl=LOCAL_TTL)
+
+
+def _key(version, name):
+    return f"fragment:{version}:{name}"
+
+
+def cached(name, build, timeout=FRAGMENT_TIMEOUT):
+    """`build()` memoised under `name` for the current content version."""
+    version = content_version()
+    if version is None:
+        return build()
+    key = _key(version, name)
+    value = local.get(key)
+    if value is not None:
+        return value
+    value = shared.get(key)
+    if value is None:
+        value = build()
+        shared.set(key, value, timeout)
+    local.set(key, value, timeout)
+    return value
+
+
+def cached_locally(name, build, ttl=None):
+    """Like `cached`, in this worker's memory only (at most `ttl` seconds old)."""
+    version = content_version()
+    if version is None:
+        return build()
+    key = _key(version, name)
+    value = local.get(key)
+    if value is None:
+        value = build()
+        local.set(key, value, ttl or LOCAL_TTL)
+    return value

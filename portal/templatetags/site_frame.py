@@ -1,0 +1,39 @@
+"""Template helpers of the site's frame: what the main menu marks as current."""
+
+import contextlib
+
+from django import template
+from django.urls import NoReverseMatch, reverse
+
+from core.caching import cached_locally
+from core.i18n import current_language
+
+register = template.Library()
+
+
+def _menu_paths(pages):
+    paths = {page.get_absolute_url() for page in pages}
+    with contextlib.suppress(NoReverseMatch):
+        paths.add(reverse("portal:appeal"))
+    return paths
+
+
+@register.simple_tag(takes_context=True)
+def menu_state(context):
+    """What the main menu marks as current on this page, as a key for its fragment:
+    the listing's section, "All news", or the path of a menu page (base.html)."""
+    request = context.get("request")
+    match = getattr(request, "resolver_match", None)
+    category = context.get("category")
+    path = getattr(request, "path", "")
+    paths = cached_locally(
+        f"menu_paths:{current_language()}",
+        lambda: _menu_paths(context.get("menu_pages") or []),
+    )
+    return ":".join(
+        [
+            str(getattr(category, "pk", "") or ""),
+            "all" if match is not None and match.url_name == "all" else "",
+            path if path in paths else "",
+        ]
+    )
