@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/postgres
 DEV_ENV := DEBUG=1
 
-.PHONY: run test screenshots node_modules lint format check messages bench backup restore two-servers clean
+.PHONY: run test test-fast screenshots node_modules lint format check messages bench backup restore two-servers clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is needed ($(PYTHON) not found)"; exit 1; }
@@ -46,6 +46,14 @@ run: $(STAMP) $(MO_FILES)
 test: $(STAMP) $(NODE_STAMP) $(MO_FILES)
 	DATABASE_URL=$(TEST_DATABASE_URL) $(BIN)/pytest
 
+# Quick feedback while working: everything but the tests that start servers or processes
+# of their own (slow) and the browser tests, on two workers, each with a test database of
+# its own. The tests marked redis share Redis databases, so they go to one worker as one
+# group, and tests are handed out in pytest-django's order (see tests/conftest.py).
+test-fast: $(STAMP) $(MO_FILES)
+	DATABASE_URL=$(TEST_DATABASE_URL) $(BIN)/pytest -m "not slow and not browser" \
+		-n 2 --dist loadgroup --no-loadscope-reorder
+
 # Every page type, desktop and phone, both languages, into screenshots/ (git-ignored).
 screenshots: $(STAMP) $(NODE_STAMP)
 	DATABASE_URL=$(TEST_DATABASE_URL) $(BIN)/pytest -q tests/browser/test_screenshots.py
@@ -58,7 +66,9 @@ format: $(STAMP)
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
+# lint-imports: the import contracts in pyproject.toml ([tool.importlinter]).
 check: lint
+	$(BIN)/lint-imports --no-cache
 	$(DEV_ENV) $(BIN)/python manage.py check
 	$(DEV_ENV) $(BIN)/python manage.py makemigrations --check --dry-run
 

@@ -8,6 +8,7 @@ reverse proxy set TRUST_PROXY_HEADERS=1 and FORWARDED_ALLOW_IPS to the proxy's a
 only then are X-Forwarded-Proto / -For believed.
 """
 
+import gc
 import multiprocessing
 import os
 
@@ -61,8 +62,6 @@ def post_worker_init(worker):
     """Once the worker has loaded Django: move everything alive now (modules, URL
     patterns, compiled templates) out of the garbage collector's sight. It is never
     freed anyway, and otherwise every full collection walks it again: about a tenth
-    of a page's CPU time (README "Performance")."""
-    import gc
-
+    of a page's CPU time (docs/performance.md)."""
     gc.collect()
     gc.freeze()

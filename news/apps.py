@@ -8,8 +8,9 @@ class NewsConfig(AppConfig):
 
     def ready(self):
         # Signal receivers and registrations, connected once the models are loaded.
-        from news import signals, view_counts
-        from news.newsroom import media_cleanup, revisions  # noqa: F401
+        from news import signals, view_counts  # noqa: PLC0415 - they import the models
+        from news.newsroom import media_cleanup, revisions  # noqa: F401, PLC0415 - as above
+        from news.search import checks  # noqa: F401, PLC0415 - as above
 
         signals.connect()
         view_counts.connect()

@@ -9,12 +9,14 @@ from django.db.models.functions import Coalesce, Length, Trim
 from django.db.models.lookups import GreaterThan
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import strip_tags
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from core import i18n
 from core.i18n import LANGUAGE_CODES
 from core.models import TimeStamped, Translatable
+from core.sanitizer import sanitize_html
 from core.text import fold, slugify_az
 from news.addresses import article_path
 
@@ -326,8 +328,6 @@ class Article(ShownArticle, Translatable, TimeStamped):
             raise ValidationError({"withdrawn_reason_az": _("Say why the article is withdrawn.")})
 
     def save(self, *args, **kwargs):
-        from core.sanitizer import sanitize_html
-
         self.strip_translations(self.TRANSLATED_TEXT)
         for code in LANGUAGE_CODES:
             setattr(self, f"body_{code}", sanitize_html(getattr(self, f"body_{code}", "") or ""))
@@ -351,8 +351,6 @@ class Article(ShownArticle, Translatable, TimeStamped):
 
     def _search_document(self, language):
         """Folded title, lead and body as readers of `language` see them (with fallback)."""
-        from django.utils.html import strip_tags
-
         shown = self.original_language(language)
         parts = [
             getattr(self, f"title_{shown}", "") or "",

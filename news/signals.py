@@ -3,11 +3,10 @@
 from django.utils import timezone
 
 from core import caching
+from news.models import Article, ArticlePhoto, Category, Tag
 
 
 def connect():
-    from news.models import Article, ArticlePhoto, Category, Tag
-
     caching.watch_models(Article, ArticlePhoto, Category, Tag)
     caching.register_schedule(
         lambda: (

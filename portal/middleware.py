@@ -2,6 +2,8 @@
 
 import logging
 
+from django.contrib.sitemaps import views as sitemap_views
+from django.contrib.syndication.views import Feed
 from django.core.signals import request_finished
 from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse, HttpResponseNotAllowed
@@ -133,9 +135,6 @@ def declared_methods(view_func):
 
 
 def _is_feed_or_sitemap(view_func):
-    from django.contrib.sitemaps import views as sitemap_views
-    from django.contrib.syndication.views import Feed
-
     return isinstance(view_func, Feed) or view_func in (sitemap_views.sitemap, sitemap_views.index)
 
 

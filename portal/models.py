@@ -6,7 +6,9 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from core.i18n import current_language
 from core.models import TimeStamped, Translatable
+from core.sanitizer import sanitize_html
 from core.text import slugify_az
 
 
@@ -56,8 +58,6 @@ class StaticPage(Translatable, TimeStamped):
         return str(self.text("title"))
 
     def save(self, *args, **kwargs):
-        from core.sanitizer import sanitize_html
-
         self.strip_translations(["title", "slug", "body"])
         for code in ("az", "en"):
             setattr(self, f"body_{code}", sanitize_html(getattr(self, f"body_{code}", "") or ""))
@@ -66,8 +66,6 @@ class StaticPage(Translatable, TimeStamped):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        from core.i18n import current_language
-
         language = current_language()
         slug = getattr(self, f"slug_{language}", "") or self.slug_az or self.slug_en
         return reverse("portal:page", kwargs={"pk": self.pk, "slug": slug})

@@ -136,6 +136,9 @@ else:
 # benchmark can measure the pages themselves. Pages are keyed by the content version,
 # so this is only how long an unchanged page may stay in the cache.
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "0"))
+# How long a worker trusts the content version it read from the database before
+# reading it again (core.caching.version): another server's change shows within this.
+CONTENT_VERSION_TTL = float(os.environ.get("CONTENT_VERSION_TTL", "2"))
 # What listings tell browsers and proxies (Cache-Control: public, max-age=…).
 PAGE_MAX_AGE = int(os.environ.get("PAGE_MAX_AGE", "60"))
 # View counts go to a Redis buffer flushed every VIEW_FLUSH_SECONDS (news.view_counts.buffer);

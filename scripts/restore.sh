@@ -29,6 +29,14 @@ fi
 
 pg_restore --no-owner --no-privileges --exit-on-error --single-transaction \
   --dbname "$DATABASE_URL" "$folder/database.dump"
+# The restored content-version sequence would hand out numbers the live site already
+# used, and a shared cache may still hold pages under them: move it to a fresh random
+# range, so nothing cached before the restore is ever served for the restored content.
+psql "$DATABASE_URL" -v ON_ERROR_STOP=1 -qc "
+  SELECT setval('core_contentversion_seq',
+                nextval('core_contentversion_seq') + 1 + floor(random() * 2^40)::bigint);
+  UPDATE core_contentversion SET version = nextval('core_contentversion_seq'), changed_at = now()
+  WHERE id = 1;"
 mkdir -p "$media_root"
 tar -C "$media_root" -xzf "$folder/media.tar.gz"
 echo "restored $folder into the database and $media_root"

@@ -1,10 +1,13 @@
 """Helpers for tests that run the site as a separate process: a clean production-like
-environment, free ports in this area's range, a TCP proxy that can cut a connection,
-and a gunicorn launcher."""
+environment, free ports in this area's range, a TCP proxy that can cut or slow a
+connection, a gunicorn launcher and a redis-server of a test's own."""
 
 import contextlib
+import fcntl
+import json
 import os
 import select
+import shutil
 import signal
 import socket
 import subprocess
@@ -14,6 +17,9 @@ import time
 import urllib.error
 import urllib.request
 from pathlib import Path
+
+import redis
+from django.db import connection
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = str(ROOT / ".venv" / "bin" / "python")
@@ -31,6 +37,8 @@ _SCRUBBED = {
     "ALLOWED_HOSTS",
     "REDIS_URL",
     "PAGE_CACHE_SECONDS",
+    "CONTENT_VERSION_TTL",
+    "VIEW_BUFFER_URL",
     "TEST_DATABASE_NAME",
     # Set by the browser tests for their own process; check --deploy rightly refuses it.
     "DJANGO_ALLOW_ASYNC_UNSAFE",
@@ -50,8 +58,6 @@ def production_env(**overrides):
 def gunicorn_env(database_port=5432, **overrides):
     """production_env for a gunicorn of ours on this test run's database: the test
     settings, a throwaway key, plain HTTP on 127.0.0.1."""
-    from django.db import connection
-
     return production_env(
         DJANGO_SETTINGS_MODULE="tests.settings",
         DATABASE_URL=(
@@ -64,8 +70,37 @@ def gunicorn_env(database_port=5432, **overrides):
     )
 
 
+# A port a TcpProxy has, even while it is cut and nothing listens there, is locked in this
+# folder: free_port() passes it over, so another test session's server or proxy never takes
+# it and answers in place of the service the proxy stands for.
+_PORT_LOCKS = Path(tempfile.gettempdir()) / "portal-test-ports"
+
+
+def reserve_port(port):
+    """An open file that holds `port` for this process until closed, or None when someone
+    else holds it (in this process or another)."""
+    _PORT_LOCKS.mkdir(exist_ok=True)
+    handle = open(_PORT_LOCKS / f"{port}.lock", "a")  # noqa: SIM115 - closed to release
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        handle.close()
+        return None
+    return handle
+
+
+def _reserved(port):
+    handle = reserve_port(port)
+    if handle is None:
+        return True
+    handle.close()
+    return False
+
+
 def free_port():
     for port in TEST_PORTS:
+        if _reserved(port):
+            continue
         with socket.socket() as probe:
             probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
             try:
@@ -81,6 +116,8 @@ def free_ports(count):
     held = []
     try:
         for port in TEST_PORTS:
+            if _reserved(port):
+                continue
             probe = socket.socket()
             try:
                 probe.bind(("127.0.0.1", port))
@@ -110,11 +147,18 @@ def run_manage(*args, env, timeout=60):
 
 class TcpProxy:
     """Forwards 127.0.0.1:<port> to a target; `cut()` drops every connection and refuses
-    new ones (the service looks down), `restore()` accepts again."""
+    new ones (the service looks down), `restore()` accepts again. Setting `delay` (seconds)
+    holds every chunk that long before passing it on (the service is slow).
+
+    The port stays reserved for the proxy while it is cut (`reserve_port`): no other
+    session's server may take it and answer for the service meanwhile.
+    """
 
     def __init__(self, target_port, port=None, target_host="127.0.0.1"):
         self.target = (target_host, target_port)
         self.port = port or free_port()
+        self.delay = 0.0
+        self._reservation = None
         self._up = threading.Event()
         self._stop = threading.Event()
         self._listener = None
@@ -124,11 +168,14 @@ class TcpProxy:
 
     def __enter__(self):
         for _attempt in range(4):
-            try:
-                self.restore()
-                break
-            except OSError:  # taken since free_port() looked: another session's server
-                self.port = free_port()
+            self._reservation = reserve_port(self.port)
+            if self._reservation is not None:
+                try:
+                    self.restore()
+                    break
+                except OSError:  # taken since free_port() looked: another session's server
+                    self._reservation.close()
+            self.port = free_port()
         else:
             raise RuntimeError("no port for the TCP proxy")
         self._thread.start()
@@ -137,6 +184,9 @@ class TcpProxy:
     def __exit__(self, *exc):
         self._stop.set()
         self.cut()
+        if self._reservation is not None:
+            self._reservation.close()
+            self._reservation = None
 
     def restore(self):
         listener = socket.socket()
@@ -194,6 +244,8 @@ class TcpProxy:
                     data = sock.recv(65536)
                     if not data:
                         return
+                    if self.delay:
+                        time.sleep(self.delay)
                     (b if sock is a else a).sendall(data)
         except (OSError, ValueError):
             return
@@ -286,6 +338,142 @@ class Gunicorn:
                 self.process.kill()
                 self.process.wait()
 
+    def worker_pids(self):
+        """The pids of the master's children now: its workers."""
+        return child_pids(self.process.pid)
+
+    def log_size(self):
+        """Where the log ends now: pass it to `served_by` to look only at what follows."""
+        return self.log_path.stat().st_size
+
+    def served_by(self, since=0):
+        """{pid: number of requests} of the workers that wrote access-log lines after
+        byte `since` of the log."""
+        with open(self.log_path, "rb") as log:
+            log.seek(since)
+            text = log.read().decode(errors="replace")
+        counts = {}
+        for line in text.splitlines():
+            if '"gunicorn.access"' not in line:
+                continue
+            try:
+                pid = int(json.loads(line)["pid"])
+            except (ValueError, KeyError):
+                continue
+            counts[pid] = counts.get(pid, 0) + 1
+        return counts
+
+
+def child_pids(parent):
+    """The pids of `parent`'s children (what `ps --ppid` lists), read from /proc."""
+    children = set()
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:  # gone meanwhile
+            continue
+        # "pid (command) state ppid …": the command may hold spaces and parentheses.
+        fields = stat.rsplit(")", 1)[1].split()
+        if int(fields[1]) == parent:
+            children.add(int(entry.name))
+    return children
+
+
+def any_free_port():
+    """A port the system has free now, outside the range our servers use."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class RedisServer:
+    """A redis-server of the test's own, so the machine's Redis is never touched.
+
+    It keeps nothing on disk by itself (no save points, no append-only file). `save()`
+    writes a snapshot and returns a copy of it; `kill()` stops it at once (a crash: what
+    it held is gone); `start(snapshot)` starts it again on the same port, empty or
+    loaded from a snapshot.
+    """
+
+    def __init__(self, folder, binary=None):
+        self.binary = binary or shutil.which("redis-server")
+        self.folder = Path(folder)
+        self.port = None
+        self.process = None
+        self._snapshots = 0
+
+    @property
+    def url(self):
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    def client(self):
+        return redis.Redis(host="127.0.0.1", port=self.port, socket_timeout=5)
+
+    def __enter__(self):
+        for _attempt in range(4):
+            self.port = any_free_port()
+            if self.start():
+                return self
+        raise RuntimeError(f"redis-server did not start:\n{self.log_tail()}")
+
+    def __exit__(self, *exc):
+        self.kill()
+
+    def start(self, snapshot=None):
+        """Start on self.port, empty or from `snapshot` (a file `save()` returned)."""
+        self.folder.mkdir(parents=True, exist_ok=True)
+        dump = self.folder / "dump.rdb"
+        dump.unlink(missing_ok=True)
+        if snapshot is not None:
+            shutil.copyfile(snapshot, dump)
+        # Redis's own options: on the loopback, nothing kept unless asked (SAVE).
+        args = [self.binary, "--port", str(self.port), "--bind", "127.0.0.1"]
+        args += ["--save", "", "--appendonly", "no", "--dir", str(self.folder)]
+        args += ["--dbfilename", "dump.rdb", "--logfile", str(self.folder / "redis.log")]
+        self.process = subprocess.Popen(  # noqa: S603
+            args,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                return False  # the port was taken meanwhile
+            try:
+                if self.client().ping():
+                    return True
+            except redis.RedisError:
+                pass
+            time.sleep(0.05)
+        self.kill()
+        return False
+
+    def save(self):
+        """A snapshot of what Redis holds now, as a file of its own."""
+        self.client().save()
+        self._snapshots += 1
+        copy = self.folder / f"snapshot-{self._snapshots}.rdb"
+        shutil.copyfile(self.folder / "dump.rdb", copy)
+        return copy
+
+    def kill(self):
+        if self.process is not None and self.process.poll() is None:
+            self.process.kill()
+            self.process.wait(timeout=10)
+
+    def restart(self, snapshot=None):
+        self.kill()
+        if not self.start(snapshot):
+            raise RuntimeError(f"redis-server did not start again:\n{self.log_tail()}")
+
+    def log_tail(self, lines=20):
+        log = self.folder / "redis.log"
+        text = log.read_text(errors="replace") if log.exists() else ""
+        return "\n".join(text.splitlines()[-lines:])
+
 
 def in_child(code, env, timeout=60):
     """Run Python code with Django set up from `env` in a fresh process."""
@@ -301,4 +489,14 @@ def in_child(code, env, timeout=60):
     )
 
 
-__all__ = ["ROOT", "SECRET", "Gunicorn", "TcpProxy", "free_port", "http_get", "production_env"]
+__all__ = [
+    "ROOT",
+    "SECRET",
+    "Gunicorn",
+    "RedisServer",
+    "TcpProxy",
+    "child_pids",
+    "free_port",
+    "http_get",
+    "production_env",
+]

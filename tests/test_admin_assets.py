@@ -8,17 +8,9 @@ from bs4 import BeautifulSoup
 from django.contrib.staticfiles import finders
 
 from core import editor as editor_assets
-from tests.factories import ArticleFactory
-from tests.factories_newsroom import editor
+from tests.factories import ArticleFactory, editor
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def editor_client(client):
-    client.force_login(editor())
-    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
-    return client
 
 
 def admin_pages(article):

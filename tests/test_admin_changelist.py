@@ -9,18 +9,10 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from news.models import Article
-from tests.factories import ArticleFactory, CategoryFactory, azerbaijani_only, english_only
-from tests.factories_newsroom import editor
+from tests.factories import ArticleFactory, CategoryFactory, azerbaijani_only, editor, english_only
 
 pytestmark = pytest.mark.django_db
 LIST_URL = "/admin/news/article/"
-
-
-@pytest.fixture
-def editor_client(client):
-    client.force_login(editor())
-    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
-    return client
 
 
 def rows(response):

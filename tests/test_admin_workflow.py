@@ -11,32 +11,10 @@ from PIL import Image
 from core.text import slugify_az
 from news.models import Article, ArticlePhoto, Category
 from news.newsroom.revisions import versions_of
-from tests import factories_photos as photos
-from tests.factories_newsroom import admin_form_data, editor
+from tests.factories import admin_form_data, photos
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media_root")]
 ADD_URL = "/admin/news/article/add/"
-
-
-@pytest.fixture(autouse=True)
-def media_root(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    return settings.MEDIA_ROOT
-
-
-@pytest.fixture
-def editor_client(client):
-    client.force_login(editor())
-    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
-    return client
-
-
-@pytest.fixture
-def reader():
-    """A second, anonymous browser (pytest-django's `client` is the editor's)."""
-    from django.test import Client
-
-    return Client()
 
 
 @pytest.fixture
@@ -99,7 +77,7 @@ def create_bilingual_article(client, category):
     return Article.objects.get()
 
 
-def test_the_whole_newsroom_workflow_through_the_admin(editor_client, reader, category):
+def test_the_whole_newsroom_workflow_through_the_admin(editor_client, visitor, category):
     # Create: both languages, a main photo with GPS data, one gallery photo.
     article = create_bilingual_article(editor_client, category)
     assert article.status == Article.Status.DRAFT
@@ -121,14 +99,14 @@ def test_the_whole_newsroom_workflow_through_the_admin(editor_client, reader, ca
     gallery = ArticlePhoto.objects.get(article=article)
     assert gallery.alt_en == "A classroom"
     assert gallery.renditions["sizes"][-1]["w"] == 1000
-    assert reader.get(article.get_absolute_url("az")).status_code == 404  # drafts are hidden
+    assert visitor.get(article.get_absolute_url("az")).status_code == 404  # drafts are hidden
 
     # Submit for review, then publish.
     save(editor_client, article, status="review")
     assert article.status == Article.Status.REVIEW
     save(editor_client, article, status="published")
     assert article.status == Article.Status.PUBLISHED
-    page = reader.get(article.get_absolute_url("en"))
+    page = visitor.get(article.get_absolute_url("en"))
     assert page.status_code == 200
     html = page.content.decode()
     assert '<source type="image/webp"' in html
@@ -143,7 +121,7 @@ def test_the_whole_newsroom_workflow_through_the_admin(editor_client, reader, ca
     date, time = local_parts(timezone.now() + datetime.timedelta(days=2))
     save(editor_client, article, published_at_0=date, published_at_1=time)
     assert article.is_scheduled
-    assert reader.get(article.get_absolute_url("en")).status_code == 404
+    assert visitor.get(article.get_absolute_url("en")).status_code == 404
     listing = editor_client.get("/admin/news/article/?state=scheduled")
     assert "Scheduled" in listing.content.decode()
     assert article.get_absolute_url("en") in editor_client.get(
@@ -161,7 +139,7 @@ def test_the_whole_newsroom_workflow_through_the_admin(editor_client, reader, ca
     assert any("withdrawn" in error for error in errors_of(response))
     save(editor_client, article, status="withdrawn", withdrawn_reason_en="Figures were wrong.")
     assert article.status == Article.Status.WITHDRAWN
-    page = reader.get(article.get_absolute_url("en"))
+    page = visitor.get(article.get_absolute_url("en"))
     assert page.status_code == 200
     assert "Figures were wrong." in page.content.decode()
 
@@ -198,14 +176,14 @@ def _content_type_id():
     return ContentType.objects.get_for_model(Article).pk
 
 
-def test_view_on_site_previews_a_draft_for_staff_only(editor_client, reader, category):
+def test_view_on_site_previews_a_draft_for_staff_only(editor_client, visitor, category):
     article = create_bilingual_article(editor_client, category)
     redirect = editor_client.get(f"/admin/r/{_content_type_id()}/{article.pk}/")
     assert redirect.status_code == 302
     preview = editor_client.get(redirect["Location"])
     assert preview.status_code == 200
     assert preview["Cache-Control"] == "no-store"
-    assert reader.get(redirect["Location"]).status_code == 404
+    assert visitor.get(redirect["Location"]).status_code == 404
 
 
 def test_bad_photo_is_a_form_error_and_keeps_the_text(editor_client, category):
@@ -324,13 +302,13 @@ def test_slugs_are_unique_per_language(editor_client, category):
     assert response["Location"].endswith("/a-better-address/")
 
 
-def test_public_change_note_gets_its_date(editor_client, reader, category):
+def test_public_change_note_gets_its_date(editor_client, visitor, category):
     article = create_bilingual_article(editor_client, category)
     save(editor_client, article, status="published")
     assert article.change_noted_at is None
     save(editor_client, article, change_note_en="The number of pupils was corrected.")
     assert article.change_noted_at is not None
-    page = reader.get(article.get_absolute_url("en")).content.decode()
+    page = visitor.get(article.get_absolute_url("en")).content.decode()
     assert "Updated" in page
     assert "The number of pupils was corrected." in page
 

@@ -1,26 +1,44 @@
-"""The anonymous page cache: shown changes at once, views still counted, never personal pages."""
+"""The anonymous page cache: shown changes at once, views still counted, never personal pages.
 
+Every test runs three times (tests/test_cache_redis.py, `backend`): without Redis, with
+Redis as the shared cache and view buffer (the production path), and with Redis
+configured but not answering.
+"""
+
+import datetime
 from concurrent.futures import ThreadPoolExecutor
+from unittest import mock
 
 import pytest
+from django.contrib.auth.models import Group, User
 from django.db import connection, transaction
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import override
 
+from core import caching
+from core.models import ContentVersion
 from news.models import Article, DailyViews
+from tests import test_cache_redis as backends
 from tests.conftest import READER_UA
 from tests.factories import ArticleFactory, CategoryFactory
+from translators.models import TranslatorProfile
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("cache_backend")]
 
 
 @pytest.fixture(autouse=True)
 def page_cache_on(settings):
     settings.PAGE_CACHE_SECONDS = 300
     settings.PAGE_MAX_AGE = 60
-    settings.VIEW_BUFFER_URL = ""  # views straight to the database in this module
+
+
+@pytest.fixture(params=backends.BACKENDS)
+def cache_backend(request, settings):
+    with backends.backend(request.param, settings) as chosen:
+        yield chosen
 
 
 @pytest.fixture
@@ -39,6 +57,16 @@ def listing_url(category):
 
 def is_hit(response):
     return response.get("X-Page-Cache") == "hit"
+
+
+def counted(article, chosen):
+    """The article's views in the database once buffered views are flushed."""
+    chosen.flush_views()
+    return Article.objects.get(pk=article.pk).view_count
+
+
+def stored_version():
+    return ContentVersion.objects.get(pk=1).version
 
 
 def test_second_anonymous_request_comes_from_the_cache(client, article):
@@ -90,12 +118,15 @@ def test_an_edited_title_shows_on_the_article_page_at_once(client, article):
     # The slug stays; the page answers with the new title.
     response = get(client, path)
     assert response.status_code == 200
+    assert not is_hit(response)
     assert "Yeni başlıq" in response.content.decode()
+    assert "Köhnə başlıq" not in response.content.decode()
 
 
 def test_a_withdrawal_notice_shows_at_once(client, article):
     path = article.get_absolute_url("az")
     get(client, path)
+    assert "notice--withdrawn" not in get(client, path).content.decode()
     article.status = Article.Status.WITHDRAWN
     article.withdrawn_reason_az = "Səhv məlumat"
     article.save()
@@ -109,20 +140,21 @@ def test_a_deleted_article_is_gone_at_once(client, article):
     listing = listing_url(article.category)
     get(client, path)
     get(client, listing)
+    assert is_hit(get(client, path))
+    assert "Köhnə başlıq" in get(client, listing).content.decode()
     article.delete()
     assert get(client, path).status_code == 404
     assert "Köhnə başlıq" not in get(client, listing).content.decode()
 
 
-def test_views_of_cached_pages_are_counted_exactly(client, article):
+def test_views_of_cached_pages_are_counted_exactly(client, article, cache_backend):
     path = article.get_absolute_url("az")
     for _ in range(5):
         get(client, path)
     client.head(path, HTTP_USER_AGENT=READER_UA)
     client.get(path, HTTP_USER_AGENT="Googlebot/2.1 (+http://www.google.com/bot.html)")
     assert is_hit(get(client, path))
-    article.refresh_from_db()
-    assert article.view_count == 6
+    assert counted(article, cache_backend) == 6
     assert DailyViews.objects.get(article=article).count == 6
 
 
@@ -191,15 +223,14 @@ def test_article_pages_make_proxies_revalidate_so_every_view_reaches_us(client, 
     assert "ETag" in response
 
 
-def test_a_matching_etag_gets_304_and_still_counts_the_view(client, article):
+def test_a_matching_etag_gets_304_and_still_counts_the_view(client, article, cache_backend):
     path = article.get_absolute_url("az")
     etag = get(client, path)["ETag"]
     response = get(client, path, HTTP_IF_NONE_MATCH=etag)
     assert response.status_code == 304
     assert response.content == b""
     assert response["ETag"] == etag
-    article.refresh_from_db()
-    assert article.view_count == 2
+    assert counted(article, cache_backend) == 2
 
 
 def test_if_modified_since_gets_304(client, article):
@@ -254,3 +285,87 @@ def test_a_page_read_while_an_edit_commits_is_not_served_after_it(client):
     assert "Köhnə başlıq" in during  # it could not see the uncommitted edit
     assert "Yeni başlıq" in after
     assert "Köhnə başlıq" not in after
+
+
+def test_editing_a_users_groups_moves_no_version_and_keeps_pages_cached(client, article):
+    path = listing_url(article.category)
+    get(client, path)
+    before = caching.content_version()
+    user = User.objects.create_user("editor-to-be", password="a-long-test-password-1")
+    group = Group.objects.get_or_create(name="Editor")[0]
+    user.groups.add(group)
+    user.groups.remove(group)
+    user.groups.set([group])
+    assert caching.content_version() == before
+    assert stored_version() == before
+    assert is_hit(get(client, path))
+
+
+def test_editing_a_translator_profile_moves_no_version(client, article):
+    path = article.get_absolute_url("az")
+    get(client, path)
+    before = caching.content_version()
+    user = User.objects.create_user("translator-to-be", password="a-long-test-password-1")
+    profile = TranslatorProfile.objects.create(user=user, target_language="en")
+    profile.target_language = "az"
+    profile.save()
+    profile.delete()
+    assert caching.content_version() == before
+    assert stored_version() == before
+    assert is_hit(get(client, path))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_rolled_back_edit_moves_no_version_and_shows_nowhere(client):
+    article = ArticleFactory(title_az="Köhnə başlıq")
+    paths = [article.get_absolute_url("az"), listing_url(article.category)]
+    for path in paths:
+        get(client, path)
+    before = caching.content_version()
+    assert before == stored_version()
+
+    seen_inside = []
+
+    def edit_that_fails():
+        with transaction.atomic():
+            article.title_az = "Yeni başlıq"
+            article.save()
+            seen_inside.append(caching.content_version())
+            raise RuntimeError("the editor's request failed after the save")
+
+    with pytest.raises(RuntimeError):
+        edit_that_fails()
+    assert seen_inside[0] != before  # inside, the transaction used its new version
+
+    assert stored_version() == before
+    assert caching.content_version() == before
+    for path in paths:
+        response = get(client, path)
+        assert is_hit(response), path
+        assert "Köhnə başlıq" in response.content.decode()
+        assert "Yeni başlıq" not in response.content.decode()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_scheduled_article_appears_on_cached_pages_when_its_time_comes(client):
+    """No save happens at the publication time: the first reader after it moves the
+    version (core.caching.version, next_due)."""
+    category = CategoryFactory()
+    ArticleFactory.create_batch(2, category=category)
+    due = timezone.now() + datetime.timedelta(hours=1)
+    ArticleFactory(category=category, published_at=due, title_az="Planlı xəbər")
+    paths = [listing_url(category), "/az/"]
+    for path in paths:
+        get(client, path)
+        response = get(client, path)
+        assert is_hit(response)
+        assert "Planlı xəbər" not in response.content.decode()
+    before = caching.content_version()
+
+    with mock.patch("django.utils.timezone.now", return_value=due + datetime.timedelta(minutes=1)):
+        for path in paths:
+            response = get(client, path)
+            assert not is_hit(response), path
+            assert "Planlı xəbər" in response.content.decode(), path
+        assert is_hit(get(client, paths[0]))
+    assert caching.content_version() == stored_version() != before

@@ -6,7 +6,6 @@ import json
 import logging
 
 import pytest
-from django.db import connection
 
 from portal.logging import JsonFormatter, RequestIdFilter
 from tests.factories import ArticleFactory
@@ -62,11 +61,10 @@ def test_errors_are_logged_with_their_traceback_in_one_line():
     assert "ValueError: broken" in entry["exception"]
 
 
+@pytest.mark.slow
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_under_gunicorn_every_line_is_json_with_the_request_id(tmp_path):
-    if connection.vendor != "postgresql":
-        pytest.skip("needs PostgreSQL")
     article = ArticleFactory()
     env = gunicorn_env()
     log_path = tmp_path / "gunicorn.log"

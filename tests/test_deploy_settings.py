@@ -7,6 +7,9 @@ import pytest
 
 from tests.ops_support import SECRET, in_child, production_env, run_manage
 
+# Every test reads the settings in a child process with an environment of its own.
+pytestmark = pytest.mark.slow
+
 PRODUCTION = {"DEBUG": "0", "SECRET_KEY": SECRET, "ALLOWED_HOSTS": "example.gov.az"}
 SETTINGS_DUMP = """
 from django.conf import settings as s

@@ -16,6 +16,7 @@ from django.test import Client, override_settings
 
 from tests.factories import ArticleFactory
 from tests.ops_support import Gunicorn, TcpProxy, gunicorn_env, http_get
+from tests.services import missing
 
 pytestmark = pytest.mark.django_db
 
@@ -88,19 +89,21 @@ def test_readyz_reports_the_database(client):
     assert response.json()["checks"]["database"] == "unavailable"
 
 
+@pytest.mark.slow
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_real_outage_answers_503_and_recovers_without_restart(tmp_path):
     if connection.vendor != "postgresql":
-        pytest.skip("needs PostgreSQL")
+        missing("PostgreSQL (DATABASE_URL)")
     article, unread = ArticleFactory(), ArticleFactory()
     with TcpProxy(target_port=int(connection.settings_dict.get("PORT") or 5432)) as proxy:
         env = gunicorn_env(database_port=proxy.port, DB_CONN_MAX_AGE="60")
         pages = ["/az/", "/en/news/", article.get_absolute_url("az")]
         with Gunicorn(env, workers=2, log_path=tmp_path / "gunicorn.log") as server:
-            pid = server.process.pid
             for path in pages:
                 assert http_get(server.url + path)[0] == 200, path
+            master, workers = server.process.pid, server.worker_pids()
+            assert len(workers) == 2, workers
 
             proxy.cut()
             # A page made wholly of fragments cached per content version may still be
@@ -126,6 +129,7 @@ def test_real_outage_answers_503_and_recovers_without_restart(tmp_path):
             assert http_get(server.url + "/livez")[0] == 200
 
             proxy.restore()
+            recovered_from = server.log_size()
             deadline = time.monotonic() + 10
             statuses = []
             while time.monotonic() < deadline:
@@ -135,8 +139,15 @@ def test_real_outage_answers_503_and_recovers_without_restart(tmp_path):
                 time.sleep(0.2)
             assert set(statuses) == {200}
             assert http_get(server.url + "/readyz")[0] == 200
-            assert server.process.pid == pid
+            # Recovered without a restart: the master and the very workers it had before
+            # the outage (a worker that crashed or was replaced has a new pid), which also
+            # answered every request since the database came back.
             assert server.process.poll() is None
+            assert server.process.pid == master
+            assert server.worker_pids() == workers
+            served = server.served_by(recovered_from)
+            assert served, "no request logged since the database came back"
+            assert set(served) <= workers, (served, workers)
         log = (tmp_path / "gunicorn.log").read_text()
     # The outage is in the logs as JSON lines, each with the request id.
     assert '"logger": "portal.middleware", "message": "database unavailable' in log

@@ -1,29 +1,50 @@
-"""Reader pages run a fixed number of SQL queries, however much content there is.
+"""Reader pages run a fixed, small number of SQL queries, however much content there is.
 
-Counts are pinned with the shared fragments (menu, latest news, site settings)
-already cached, as they are on every request after the first.
+Every count below is a literal, compared with what the page was measured to run, for
+two sizes of content: the same literal for both is the proof that nothing grows.
+
+- cold: a fresh worker (empty caches, no content version known): it reads the version,
+  builds the shared fragments (menu, latest news, most read, site settings, static
+  pages, the next scheduled publication) and the page's own fragments;
+- warm: every later request of the same content version;
+- first reader after a change: the commit already built the shared fragments
+  (portal.warmup), so the first reader builds only the page's own.
+
+A worker trusts the content version it read for CONTENT_VERSION_TTL seconds; here for
+an hour, so a slow machine never sees an extra version read in the middle of a test.
 """
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from core import caching
 from tests.conftest import READER_UA
 from tests.factories import ArticleFactory, CategoryFactory
 
 pytestmark = pytest.mark.django_db
 
-# Related news, the category (from the cached menu), page counts and deep-page
-# boundaries are cached per content version (news.selectors), and so are the rendered
-# listing rows and the article's main block (templates, {% fragment %}), so warm pages
-# only read what changes without a content change: an article's view count.
-ARTICLE_QUERIES = 2  # its stored view count, counting the view (0 with the Redis buffer)
-LISTING_QUERIES = 0  # the page's rows are a fragment cached per content version
-ALL_NEWS_QUERIES = 0
-HOME_QUERIES = 0
-# What a page's own fragments read when they are rendered (first reader of a version):
-ARTICLE_RENDER_QUERIES = 3  # the article, its gallery, its related news
-LISTING_RENDER_QUERIES = 3  # the rows, the page count and the page's boundary
+# page: (cold, warm). Warm pages read only what changes without a content change: an
+# article's stored view count and counting the view (0 of them with the Redis buffer).
+QUERIES = {
+    "article az": (10, 2),
+    "article en": (10, 2),
+    "listing": (9, 0),
+    "listing, last page": (10, 0),  # a deep page also finds where it starts (cached)
+    "all news": (9, 0),
+    "home": (8, 0),
+}
+# page: queries of the first reader after an editor's committed change.
+FIRST_READER_QUERIES = {
+    "article az": 5,  # the warm 2, the article, its gallery, its related news
+    "listing, page 7": 3,  # the rows, the page count, where page 7 starts
+}
+
+
+@pytest.fixture(autouse=True)
+def _version_trusted_for_the_test(settings):
+    settings.CONTENT_VERSION_TTL = 3600
 
 
 def make_content(count):
@@ -32,77 +53,50 @@ def make_content(count):
     return category
 
 
-def queries_for(client, path):
-    client.get(path)  # warm the shared fragments
+def queries_of(client, path):
     with CaptureQueriesContext(connection) as queries:
         response = client.get(path, HTTP_USER_AGENT=READER_UA)
-    assert response.status_code == 200
+    assert response.status_code == 200, path
     return len(queries)
 
 
-@pytest.mark.parametrize("size", [5, 500])
-def test_query_counts_do_not_grow_with_content(client, size):
+def cold_and_warm(client, path):
+    cache.clear()
+    caching.reset()
+    cold = queries_of(client, path)
+    return cold, queries_of(client, path)
+
+
+@pytest.mark.parametrize("size", [45, 250])  # the last page is page 3, or page 13
+def test_pages_run_the_same_few_queries_whatever_the_content_size(client, size):
     category = make_content(size)
     article = category.articles.first()
-    assert queries_for(client, article.get_absolute_url("az")) == ARTICLE_QUERIES
-    assert queries_for(client, article.get_absolute_url("en")) == ARTICLE_QUERIES
-    assert queries_for(client, category.get_absolute_url()) == LISTING_QUERIES
     last_page = (size + 19) // 20
-    assert queries_for(client, f"{category.get_absolute_url()}?page={last_page}") == LISTING_QUERIES
-    assert queries_for(client, "/en/news/") == ALL_NEWS_QUERIES
-    assert queries_for(client, "/az/") == HOME_QUERIES
-
-
-# Once per content version for the whole site: site settings, static pages, the
-# category menu, the latest news, the two "most read" lists, the next scheduled
-# publication time (core.caching).
-SHARED_FRAGMENT_QUERIES = 7
-
-
-def test_cold_cache_article_page_stays_small(client):
-    article = make_content(30).articles.first()
-    with CaptureQueriesContext(connection) as queries:
-        client.get(article.get_absolute_url("az"), HTTP_USER_AGENT=READER_UA)
-    # The warm page's own queries, the shared fragments, and its own fragments.
-    assert len(queries) <= ARTICLE_QUERIES + SHARED_FRAGMENT_QUERIES + ARTICLE_RENDER_QUERIES
-
-
-def test_cold_cache_listing_page_stays_small(client):
-    category = make_content(300)
-    with CaptureQueriesContext(connection) as queries:
-        client.get(f"{category.get_absolute_url()}?page=7", HTTP_USER_AGENT=READER_UA)
-    # The rows, plus the page count and the page's boundary (cached per version).
-    assert len(queries) <= LISTING_QUERIES + SHARED_FRAGMENT_QUERIES + LISTING_RENDER_QUERIES
-
-
-def first_reader_queries(client, path, make_change, capture_on_commit):
-    with capture_on_commit(execute=True):  # the editor's commit, with what follows it
-        make_change()
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(path, HTTP_USER_AGENT=READER_UA)
-    assert response.status_code == 200
-    return len(queries)
+    paths = {
+        "article az": article.get_absolute_url("az"),
+        "article en": article.get_absolute_url("en"),
+        "listing": category.get_absolute_url(),
+        "listing, last page": f"{category.get_absolute_url()}?page={last_page}",
+        "all news": "/en/news/",
+        "home": "/az/",
+    }
+    measured = {page: cold_and_warm(client, path) for page, path in paths.items()}
+    assert measured == QUERIES
 
 
 def test_after_a_committed_change_the_first_reader_builds_only_its_own_page(
     client, django_capture_on_commit_callbacks
 ):
-    """The shared pieces are built by the commit (portal.warmup), so even the
-    first reader after a change stays within 5 queries for an article, 4 for a listing."""
-    category = make_content(300)
+    category = make_content(150)  # 8 pages
     article = category.articles.first()
-
-    def publish():
-        ArticleFactory(category=category)
-
-    capture = django_capture_on_commit_callbacks
-    article_path = article.get_absolute_url("az")
-    listing_path = f"{category.get_absolute_url()}?page=7"
-    assert first_reader_queries(client, article_path, publish, capture) == (
-        ARTICLE_QUERIES + ARTICLE_RENDER_QUERIES
-    )
-    assert first_reader_queries(client, listing_path, publish, capture) == (
-        LISTING_QUERIES + LISTING_RENDER_QUERIES
-    )
-    assert ARTICLE_QUERIES + ARTICLE_RENDER_QUERIES <= 5
-    assert LISTING_QUERIES + LISTING_RENDER_QUERIES <= 4
+    paths = {
+        "article az": article.get_absolute_url("az"),
+        "listing, page 7": f"{category.get_absolute_url()}?page=7",
+    }
+    measured = {}
+    for page, path in paths.items():
+        queries_of(client, path)  # warm, before the change
+        with django_capture_on_commit_callbacks(execute=True):  # the commit and its warmup
+            ArticleFactory(category=category)
+        measured[page] = queries_of(client, path)
+    assert measured == FIRST_READER_QUERIES

@@ -5,8 +5,14 @@ import pytest
 from django.contrib.auth.models import Group
 
 from news.models import Article
-from tests.factories import ArticleFactory, CategoryFactory
-from tests.factories_newsroom import admin_form_data, author, editor, staff_user
+from tests.factories import (
+    ArticleFactory,
+    CategoryFactory,
+    admin_form_data,
+    author,
+    editor,
+    staff_user,
+)
 
 pytestmark = pytest.mark.django_db
 ADD_URL = "/admin/news/article/add/"

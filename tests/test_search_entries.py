@@ -130,6 +130,7 @@ def expected(query, limit, category=None, year=None):
     ][:limit]
 
 
+@pytest.mark.slow  # 54 cases, each over an archive of its own: half a minute in all
 @pytest.mark.parametrize("query", ["lacin", "agdam mekteb", "kelbecer", "su", "ev yol", "xeyr"])
 @pytest.mark.parametrize("filters", [{}, {"category": 0}, {"year": -1}])
 @pytest.mark.parametrize("window", [0, 10, 10_000])

@@ -11,13 +11,7 @@ from portal.admin import MAX_DOCUMENT_BYTES, DocumentForm
 from portal.demo_documents import tiny_pdf
 from portal.models import Document, StaticPage
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def media_root(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    return settings.MEDIA_ROOT
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media_root")]
 
 
 def assert_valid_pdf(data):

@@ -12,17 +12,14 @@ from django.utils import timezone
 
 from news.models import Article
 from portal.models import SiteSettings, StaticPage
-from tests.factories import ArticleFactory, CategoryFactory, azerbaijani_only
-from tests.factories_translators import in_english, make_translator
+from tests.factories import (
+    ArticleFactory,
+    CategoryFactory,
+    azerbaijani_only,
+)
 
 pytestmark = pytest.mark.django_db
 BOARD = "/admin/translations/"
-
-
-@pytest.fixture
-def translator_client(client):
-    in_english(client).force_login(make_translator())
-    return client
 
 
 def soup(response):

@@ -4,23 +4,16 @@ import pytest
 from bs4 import BeautifulSoup
 
 from news.models import Article
-from tests.factories import ArticleFactory, azerbaijani_only
-from tests.factories_translators import (
-    in_english,
+from tests.factories import (
+    ArticleFactory,
+    azerbaijani_only,
     make_photo,
-    make_translator,
     post_translation,
 )
 from translators import state
 from translators.registry import ARTICLE
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def translator_client(client):
-    in_english(client).force_login(make_translator())
-    return client
 
 
 def url(article, language="en"):

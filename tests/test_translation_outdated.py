@@ -3,8 +3,7 @@
 import pytest
 
 from news.models import Article
-from tests.factories import ArticleFactory, CategoryFactory, azerbaijani_only
-from tests.factories_translators import make_photo
+from tests.factories import ArticleFactory, CategoryFactory, azerbaijani_only, make_photo
 from translators import services, state
 from translators.fingerprints import fingerprint
 from translators.models import TranslationSnapshot

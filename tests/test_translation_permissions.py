@@ -4,17 +4,17 @@ import pytest
 from django.contrib.auth.models import User
 
 from news.models import Article
-from tests.factories import ArticleFactory, CategoryFactory, azerbaijani_only
-from tests.factories_translators import PASSWORD, in_english, make_translator, post_translation
+from tests.factories import (
+    PASSWORD,
+    ArticleFactory,
+    CategoryFactory,
+    azerbaijani_only,
+    make_translator,
+    post_translation,
+)
 from translators.models import TranslatorProfile
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def translator_client(client):
-    in_english(client).force_login(make_translator())
-    return client
 
 
 @pytest.fixture

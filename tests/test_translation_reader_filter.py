@@ -3,8 +3,13 @@
 import pytest
 from bs4 import BeautifulSoup
 
-from tests.factories import ArticleFactory, CategoryFactory, azerbaijani_only, english_only
-from tests.factories_translators import make_translator
+from tests.factories import (
+    ArticleFactory,
+    CategoryFactory,
+    azerbaijani_only,
+    english_only,
+    make_translator,
+)
 from translators import services
 from translators.registry import ARTICLE
 

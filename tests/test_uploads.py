@@ -13,13 +13,9 @@ from PIL import Image
 
 from news.newsroom import images
 from news.newsroom.forms import ImageUploadField
-from tests import factories_photos as photos
+from tests.factories import photos
 
-
-@pytest.fixture(autouse=True)
-def media_root(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    return settings.MEDIA_ROOT
+pytestmark = pytest.mark.usefixtures("media_root")
 
 
 def reopen(content_file):

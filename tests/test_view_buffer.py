@@ -1,11 +1,10 @@
-"""The Redis view buffer: readers never wait on the article's row, and no view is lost.
+"""The Redis view buffer (news.view_counts.buffer): readers never wait on the article's
+row, and a flush writes every buffered view once.
 
-Uses Redis database 6 on 127.0.0.1:6379 (flushed before and after each test) and is
-skipped when Redis is not there. Flushes are called by hand: no background thread.
+Uses Redis database 12 on 127.0.0.1:6379, under a key prefix of this test session's own
+(tests/test_cache_redis.py); without Redis the test is skipped, or fails under CI=true.
+Flushes are called by hand: no background thread.
 """
-
-import time
-import uuid
 
 import pytest
 from django.core.management import call_command
@@ -13,22 +12,33 @@ from django.utils import timezone
 
 from news.models import Article, DailyViews
 from news.view_counts import buffer as view_buffer
+from tests import test_cache_redis as backends
 from tests.concurrency import read_concurrently
 from tests.conftest import READER_UA
 from tests.factories import ArticleFactory
-from tests.redis_support import empty_redis
+from tests.ops_support import free_port, gunicorn_env, in_child
 
-BUFFER_URL = "redis://127.0.0.1:6379/6"
+pytestmark = pytest.mark.redis
 
 
 @pytest.fixture
 def buffer(settings):
-    with empty_redis(BUFFER_URL, "the view buffer") as client:
-        settings.VIEW_BUFFER_URL = BUFFER_URL
-        settings.VIEW_FLUSH_SECONDS = 0  # tests flush by hand
-        view_buffer._state["down_until"] = 0.0
+    """The view buffer's Redis database (this session's keys only); the cache is local."""
+    with backends.view_buffer_only(settings) as client:
         yield client
-    view_buffer._state["down_until"] = 0.0
+
+
+@pytest.fixture
+def orphans_now(monkeypatch):
+    """`flush_views --orphans-now`, without its setting leaking into later tests (the
+    command lowers the module's ORPHAN_SECONDS for the rest of the process)."""
+    monkeypatch.setattr(view_buffer, "ORPHAN_SECONDS", view_buffer.ORPHAN_SECONDS)
+
+    def run(capsys):
+        call_command("flush_views", "--orphans-now")
+        return capsys.readouterr().out
+
+    return run
 
 
 def pending(client, article):
@@ -37,9 +47,10 @@ def pending(client, article):
     return int(value or 0)
 
 
-def orphan_key(age_seconds=3600):
-    started = int(time.time()) - age_seconds
-    return f"{view_buffer._batch_prefix()}{started}:{uuid.uuid4().hex}"
+def batch_keys(client):
+    """Keys a flush has set aside and not finished: every key but the pending views."""
+    pending_key = view_buffer.pending_key().encode()
+    return [key for key in backends.our_keys(client) if key != pending_key]
 
 
 @pytest.mark.django_db
@@ -67,7 +78,10 @@ def test_flush_moves_the_counts_to_totals_and_days(buffer, reader):
     assert (first.view_count, second.view_count) == (13, 2)
     assert DailyViews.objects.get(article=first, day=timezone.localdate()).count == 3
     assert not buffer.exists(view_buffer.pending_key())
+    assert batch_keys(buffer) == []
     assert view_buffer.flush() == 0
+    first.refresh_from_db()
+    assert first.view_count == 13
 
 
 @pytest.mark.django_db
@@ -85,7 +99,7 @@ def test_views_of_cached_pages_are_buffered_too(buffer, reader, settings):
     responses = [reader.get(article.get_absolute_url("az")) for _ in range(4)]
     assert [r.get("X-Page-Cache") for r in responses] == [None, "hit", "hit", "hit"]
     assert pending(buffer, article) == 4
-    view_buffer.flush()
+    assert view_buffer.flush() == 4
     article.refresh_from_db()
     assert article.view_count == 4
 
@@ -96,68 +110,104 @@ def test_concurrent_views_are_exact_after_a_flush(buffer, postgres_only):
     url = article.get_absolute_url("az")
     threads_count, per_thread = 8, 10
     assert not read_concurrently(url, threads_count, per_thread)
+    assert pending(buffer, article) == threads_count * per_thread
     assert view_buffer.flush() == threads_count * per_thread
     article.refresh_from_db()
     assert article.view_count == threads_count * per_thread
     assert DailyViews.objects.get(article=article).count == threads_count * per_thread
 
 
+def die_while_flushing(settings):
+    """A flusher in another process sets the pending views aside, then cannot write them
+    (its database does not answer) and dies: its batch stays in Redis."""
+    env = gunicorn_env(
+        database_port=free_port(),  # nothing listens there
+        VIEW_BUFFER_URL=settings.VIEW_BUFFER_URL,
+        CACHE_KEY_PREFIX=settings.CACHE_KEY_PREFIX,
+        VIEW_FLUSH_SECONDS="0",
+    )
+    result = in_child("from news.view_counts import buffer\nbuffer.flush()\n", env)
+    assert result.returncode != 0, result.stdout + result.stderr
+    assert "OperationalError" in result.stderr, result.stderr
+
+
 @pytest.mark.django_db
-def test_a_batch_left_by_a_dead_flusher_is_picked_up(buffer):
-    """The flusher renamed the pending counts aside, then its worker died."""
+@pytest.mark.slow
+def test_a_batch_left_by_a_dead_flusher_is_taken_over_once(
+    buffer, reader, settings, orphans_now, capsys
+):
     article = ArticleFactory()
-    day = timezone.localdate()
-    buffer.hset(orphan_key(), f"{article.pk}:{day}", 7)
-    assert view_buffer.flush() == 7
+    for _ in range(4):
+        reader.get(article.get_absolute_url("az"))
+    die_while_flushing(settings)
+    [batch] = batch_keys(buffer)
+    assert pending(buffer, article) == 0
+
+    # Fresh, it may be a live flusher's: left alone.
+    assert view_buffer.flush() == 0
+    assert buffer.exists(batch)
     article.refresh_from_db()
-    assert article.view_count == 7
-    assert list(buffer.scan_iter(f"{view_buffer._batch_prefix()}*")) == []
+    assert article.view_count == 0
 
-
-@pytest.mark.django_db
-def test_a_fresh_batch_of_a_live_flusher_is_left_alone(buffer):
-    article = ArticleFactory()
-    key = orphan_key(age_seconds=0)
-    buffer.hset(key, f"{article.pk}:{timezone.localdate()}", 2)
-    assert view_buffer.flush() == 0
-    assert buffer.exists(key)
-
-
-@pytest.mark.django_db
-def test_a_batch_written_but_not_deleted_counts_once(buffer):
-    """The flusher committed, then died before deleting the batch from Redis."""
-    article = ArticleFactory()
-    key, field = orphan_key(), f"{article.pk}:{timezone.localdate()}"
-    buffer.hset(key, field, 4)
-    assert view_buffer.flush() == 4
-    buffer.hset(key, field, 4)  # the same batch again, as if never deleted
-    assert view_buffer.flush() == 0
+    # Old enough (here: now), the next flush takes it over.
+    snapshot = buffer.dump(batch)
+    assert "Flushed 4 views." in orphans_now(capsys)
     article.refresh_from_db()
     assert article.view_count == 4
-    assert not buffer.exists(key)
+    assert DailyViews.objects.get(article=article).count == 4
+    assert batch_keys(buffer) == []
+
+    # That flusher committed, then died before deleting the batch: it comes back once more.
+    buffer.restore(batch, 0, snapshot)
+    assert "Flushed 0 views." in orphans_now(capsys)
+    article.refresh_from_db()
+    assert article.view_count == 4
+    assert batch_keys(buffer) == []
 
 
 @pytest.mark.django_db
-def test_views_of_a_deleted_article_are_dropped_quietly(buffer):
+@pytest.mark.slow
+def test_views_after_a_dead_flusher_are_flushed_with_its_batch(
+    buffer, reader, settings, orphans_now, capsys
+):
     article = ArticleFactory()
-    view_buffer.add(article.pk)
-    Article.objects.filter(pk=article.pk).delete()
+    for _ in range(2):
+        reader.get(article.get_absolute_url("az"))
+    die_while_flushing(settings)
+    for _ in range(3):
+        reader.get(article.get_absolute_url("az"))
+    assert view_buffer.flush() == 3  # the new views; the dead flusher's batch waits
+    assert "Flushed 2 views." in orphans_now(capsys)
+    article.refresh_from_db()
+    assert article.view_count == 5
+
+
+@pytest.mark.django_db
+def test_views_of_a_deleted_article_are_dropped_quietly(buffer, reader):
+    kept, deleted = ArticleFactory(), ArticleFactory()
+    reader.get(kept.get_absolute_url("az"))
+    reader.get(deleted.get_absolute_url("az"))
+    Article.objects.filter(pk=deleted.pk).delete()
     view_buffer.flush()
-    assert not DailyViews.objects.exists()
+    assert list(DailyViews.objects.values_list("article_id", "count")) == [(kept.pk, 1)]
+    assert batch_keys(buffer) == []
 
 
 @pytest.mark.django_db
 def test_redis_down_counts_straight_in_the_database(buffer, reader, settings):
-    settings.VIEW_BUFFER_URL = "redis://127.0.0.1:1/0"  # nothing listens there
+    settings.VIEW_BUFFER_URL = backends.redis_url(backends.BUFFER_DB, free_port())  # closed
     article = ArticleFactory(view_count=5)
     response = reader.get(article.get_absolute_url("az"))
     assert response.status_code == 200
+    assert "6 baxış" in response.content.decode()
     article.refresh_from_db()
     assert article.view_count == 6
-    # While Redis is marked down, views skip it without waiting for a timeout.
-    reader.get(article.get_absolute_url("az"))
+    # While Redis is marked down, views skip it and still count once each.
+    response = reader.get(article.get_absolute_url("az"))
+    assert "7 baxış" in response.content.decode()
     article.refresh_from_db()
     assert article.view_count == 7
+    assert DailyViews.objects.get(article=article).count == 2
 
 
 @pytest.mark.django_db

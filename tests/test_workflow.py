@@ -9,8 +9,7 @@ from django.utils import timezone, translation
 from news.models import Article
 from news.newsroom import workflow
 from news.newsroom.revisions import versions_of
-from tests.factories import ArticleFactory
-from tests.factories_newsroom import author, editor
+from tests.factories import ArticleFactory, author, editor
 
 pytestmark = pytest.mark.django_db
 Status = Article.Status

@@ -5,7 +5,6 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from news.models import Article, ArticlePhoto
 from tests.factories import azerbaijani_only
-from tests.factories_translators import in_english, make_translator
 from translators import xliff
 from translators.models import ImportLog, TranslationSnapshot
 from translators.registry import ARTICLE
@@ -37,11 +36,6 @@ EXTERNAL_ENTITY = b"""<?xml version="1.0"?>
   <source>x</source><target>&secret;</target>
  </segment></unit></file>
 </xliff>"""
-
-
-@pytest.fixture
-def translator(client):
-    in_english(client).force_login(make_translator())
 
 
 @pytest.fixture

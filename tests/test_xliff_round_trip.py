@@ -6,8 +6,11 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from news.models import Article
-from tests.factories import ArticleFactory, azerbaijani_only
-from tests.factories_translators import in_english, make_photo, make_translator
+from tests.factories import (
+    ArticleFactory,
+    azerbaijani_only,
+    make_photo,
+)
 from translators import state
 from translators.models import ImportLog
 from translators.registry import ARTICLE
@@ -15,13 +18,6 @@ from translators.xliff import FINGERPRINT, XLIFF_NS
 
 pytestmark = pytest.mark.django_db
 NS = {"x": XLIFF_NS}
-
-
-@pytest.fixture
-def translator(client):
-    user = make_translator()
-    in_english(client).force_login(user)
-    return user
 
 
 @pytest.fixture

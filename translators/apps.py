@@ -7,6 +7,6 @@ class TranslatorsConfig(AppConfig):
     verbose_name = _("Translations")
 
     def ready(self):
-        from translators import tracking
+        from translators import tracking  # noqa: PLC0415 - imports translators.models
 
         tracking.connect()

@@ -15,6 +15,7 @@ from django.conf import settings
 from django.utils.translation import pgettext_lazy
 
 from translators.fingerprints import fingerprint, is_blank
+from translators.registry import PHOTO
 
 LANGUAGE_CODES = [code for code, _name in settings.LANGUAGES]
 STATE_KEY = "_state"
@@ -70,8 +71,6 @@ def photo_field_name(photo, field):
 
 def summarise(obj, kind, source_language, photos=()):
     """{language: {"missing": [...], "outdated": [...]}} for every target language."""
-    from translators.registry import PHOTO
-
     summary = {}
     for language in LANGUAGE_CODES:
         if language == source_language:

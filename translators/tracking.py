@@ -16,11 +16,13 @@ Saves limited by ``update_fields`` that leave out ``translation_fingerprints`` (
 counts, status changes, photo renditions) are left alone.
 """
 
+from django.apps import apps
 from django.db.models.signals import post_delete, post_save, pre_save
 
 from translators import state
 from translators.fingerprints import fingerprint, is_blank, normalise
 from translators.registry import ARTICLE, PHOTO, kind_for_model
+from translators.services import store_snapshots
 
 TRACKED_MODELS = ("news.Article", "news.Category", "portal.StaticPage", "portal.SiteSettings")
 
@@ -116,8 +118,6 @@ def before_save(sender, instance, raw=False, update_fields=None, **kwargs):
 def after_save(sender, instance, raw=False, update_fields=None, **kwargs):
     if not _wants_tracking(raw, update_fields):
         return
-    from translators.services import store_snapshots
-
     kind = kind_for_model(sender)
     snapshots = getattr(instance, "_translation_snapshots", None)
     if snapshots:
@@ -151,8 +151,6 @@ def refresh_article_summary(article_id):
 
 
 def connect():
-    from django.apps import apps
-
     for label in (*TRACKED_MODELS, PHOTO.model_label):
         model = apps.get_model(label)
         uid = f"translators:{label}"

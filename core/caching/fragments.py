@@ -18,35 +18,28 @@ LOCAL_TTL = 300
 local = LRU(max_entries=getattr(settings, "FRAGMENT_MEMORY_ENTRIES", 1024), ttl=LOCAL_TTL)
 
 
-def _key(version, name):
-    return f"fragment:{version}:{name}"
-
-
 def cached(name, build, timeout=FRAGMENT_TIMEOUT):
     """`build()` memoised under `name` for the current content version."""
-    version = content_version()
-    if version is None:
-        return build()
-    key = _key(version, name)
-    value = local.get(key)
-    if value is not None:
-        return value
-    value = shared.get(key)
-    if value is None:
-        value = build()
-        shared.set(key, value, timeout)
-    local.set(key, value, timeout)
-    return value
+    return _memoised(name, build, timeout, shared_too=True)
 
 
 def cached_locally(name, build, ttl=None):
     """Like `cached`, in this worker's memory only (at most `ttl` seconds old)."""
+    return _memoised(name, build, ttl or LOCAL_TTL, shared_too=False)
+
+
+def _memoised(name, build, timeout, *, shared_too):
     version = content_version()
     if version is None:
         return build()
-    key = _key(version, name)
+    key = f"fragment:{version}:{name}"
     value = local.get(key)
+    if value is not None:
+        return value
+    value = shared.get(key) if shared_too else None
     if value is None:
         value = build()
-        local.set(key, value, ttl or LOCAL_TTL)
+        if shared_too:
+            shared.set(key, value, timeout)
+    local.set(key, value, timeout)
     return value

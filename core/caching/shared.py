@@ -16,8 +16,11 @@ import pickle
 import threading
 import time
 
+import redis
 from django.conf import settings
 from django.core.cache import cache
+from redis.backoff import NoBackoff
+from redis.retry import Retry
 
 logger = logging.getLogger(__name__)
 
@@ -32,10 +35,6 @@ def _client():
     if not url:
         return None
     if _state["url"] != url or _state["client"] is None:
-        import redis
-        from redis.backoff import NoBackoff
-        from redis.retry import Retry
-
         with _lock:
             _state["client"] = redis.Redis.from_url(
                 url,
@@ -75,7 +74,16 @@ def get(key):
     except Exception as error:
         _failed("reading", error)
         return None
-    return None if raw is None else pickle.loads(raw)  # noqa: S301 (our own entries)
+    if raw is None:
+        return None
+    try:
+        return pickle.loads(raw)  # noqa: S301 (our own entries)
+    except Exception as error:
+        # An entry this code cannot read (written by another release whose classes have
+        # moved or changed, or damaged) is a miss: the caller builds it and stores it
+        # again, instead of every page that reads it failing until it ages out.
+        logger.warning("shared cache entry %s unreadable, treated as missing: %r", key, error)
+        return None
 
 
 def set(key, value, timeout):

@@ -128,8 +128,13 @@ def _refresh():
             _known["read_at"] = time.monotonic()
         return _known["version"], _known["next_due"]
     with _known_lock:
-        _known.update(version=version, next_due=next_due, read_at=time.monotonic())
-    return version, next_due
+        # Versions only grow: a read that started before this worker adopted its own
+        # newer commit must not take it back.
+        if _known["version"] is not None and version < _known["version"]:
+            _known["read_at"] = time.monotonic()
+        else:
+            _known.update(version=version, next_due=next_due, read_at=time.monotonic())
+        return _known["version"], _known["next_due"]
 
 
 def _pending_version():

@@ -1,7 +1,7 @@
 """The content version's row, and on PostgreSQL the sequence its numbers come from.
 
-The sequence starts at a random value, so two databases that share one Redis (or a
-database restored from an old backup) do not hand out the same versions."""
+The sequence starts at a random value, so two databases that share one Redis do not
+hand out the same versions (scripts/restore.sh moves a restored one to a new range)."""
 
 import random
 

@@ -25,6 +25,7 @@ from core.editor import body_form_field, editor_csp_update
 from news.models import LANGUAGE_CODES, Article, ArticlePhoto, Category, Tag
 from news.newsroom import images, revisions, workflow
 from news.newsroom.forms import ArticleAdminForm, ArticlePhotoForm
+from news.templatetags.pictures import rendition
 
 logger = logging.getLogger(__name__)
 
@@ -154,8 +155,6 @@ class ArticlePhotoInline(TranslationStackedInline):
 
 
 def _thumbnail(renditions, field_file):
-    from news.templatetags.pictures import rendition
-
     chosen = rendition(renditions, images.THUMBNAIL_WIDTH)
     if chosen:
         return format_html(

@@ -202,7 +202,7 @@ _HIT = (
 
 def list_items(articles, terms, language):
     """The results' list items, one after another, ready to print. A plain string:
-    pages keep it in memory (news.discovery_views). Every piece is escaped here, in
+    pages keep it in memory (news.search.views). Every piece is escaped here, in
     plain string work; Django's format_html escapes and marks each argument again."""
     zone = timezone.get_current_timezone()
     path = article_paths(language)

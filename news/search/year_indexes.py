@@ -41,6 +41,16 @@ def create_statement(language, year, *, concurrently=False):
     )
 
 
+def index_names(year):
+    """The names of `year`'s indexes, one per language."""
+    return [index_name(language, year) for language in LANGUAGE_CODES]
+
+
+def existing():
+    """The names of the per-year indexes there are now."""
+    return {name for name in _existing_names() if _NAME.match(name)}
+
+
 def _existing_names():
     with connection.cursor() as cursor:
         cursor.execute(

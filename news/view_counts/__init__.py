@@ -24,6 +24,7 @@ __all__ = [
     "is_countable_view",
     "pending_for",
     "record_views",
+    "reset",
 ]
 
 # Crawlers and tools, not readers. Deliberately broad: a missed bot inflates counts.
@@ -36,6 +37,7 @@ PAGE_CACHE_MARK = "article-view"
 
 flush = buffer.flush
 pending_for = buffer.pending_for
+reset = buffer.reset
 
 
 def is_countable_view(request, *, preview=False):

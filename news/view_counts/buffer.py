@@ -26,10 +26,14 @@ import threading
 import time
 import uuid
 
+import redis
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, close_old_connections, transaction
 from django.utils import timezone
+from redis.backoff import NoBackoff
+from redis.retry import Retry
 
+from news.models import ViewFlush
 from news.view_counts.store import record_many
 
 logger = logging.getLogger(__name__)
@@ -60,10 +64,6 @@ def _batch_prefix():
 
 
 def client():
-    import redis
-    from redis.backoff import NoBackoff
-    from redis.retry import Retry
-
     url = settings.VIEW_BUFFER_URL
     if url not in _clients:
         _clients[url] = redis.Redis.from_url(
@@ -86,6 +86,19 @@ def _mark_down(error):
     logger.warning("view buffer unavailable, counting in the database: %s", error)
 
 
+# The pending hash carries a name of its own, set by its first view: a flush records it
+# (ViewFlush), so a pending hash that comes back with an old Redis snapshot is known as
+# already written and is not counted again.
+GENERATION_FIELD = "generation"
+
+
+def _commands(field):
+    return [
+        ("HSETNX", pending_key(), GENERATION_FIELD, uuid.uuid4().hex),
+        ("HINCRBY", pending_key(), field, 1),
+    ]
+
+
 # What `add` can say besides the pending count.
 NOT_SENT = "not sent"  # the command never reached Redis: count the view elsewhere
 UNKNOWN = "unknown"  # Redis may have applied it: do not count it again
@@ -104,12 +117,15 @@ def add(article_id, day=None):
         return NOT_SENT
     try:
         try:
-            connection.send_command("HINCRBY", pending_key(), f"{article_id}:{day}", 1)
+            connection.send_packed_command(
+                connection.pack_commands(_commands(f"{article_id}:{day}"))
+            )
         except Exception as error:  # not written whole: Redis runs no partial command
             connection.disconnect()
             _mark_down(error)
             return NOT_SENT
         try:
+            connection.read_response()  # the generation's HSETNX
             pending = int(connection.read_response())
         except Exception as error:
             connection.disconnect()
@@ -140,7 +156,7 @@ class _Sender:
                     # closed it: then this view goes over a new connection instead.
                     if connection.can_read(timeout=0):
                         raise ConnectionError("unexpected data from Redis")
-                    connection.send_command("HINCRBY", pending_key(), field, 1)
+                    connection.send_packed_command(connection.pack_commands(_commands(field)))
                     return
                 except Exception:
                     self._drop()
@@ -177,6 +193,10 @@ class _Sender:
             connection.send_command("CLIENT", "REPLY", "OFF")
             self.connection = connection
         return self.connection
+
+    def close(self):
+        with self.lock:
+            self._drop()
 
     def _drop(self):
         if self.connection is not None:
@@ -225,8 +245,11 @@ def pending_for(article_id, day=None):
         return 0
 
 
-def flush():
-    """Write every buffered count to the database; returns how many views it wrote."""
+def flush(orphan_seconds=None):
+    """Write every buffered count to the database; returns how many views it wrote.
+
+    Batches left by a dead flusher are taken once they are `orphan_seconds` old
+    (ORPHAN_SECONDS unless given)."""
     if not enabled():
         return 0
     settle()  # views this process sent a moment ago go into this flush, not the next one
@@ -239,13 +262,14 @@ def flush():
         if "no such key" not in str(error).lower():
             raise
         batches = []
-    batches += _orphans(redis_client, exclude=batch)
+    age = ORPHAN_SECONDS if orphan_seconds is None else orphan_seconds
+    batches += _orphans(redis_client, exclude=batch, age=age)
     return sum(_write_batch(redis_client, key) for key in batches)
 
 
-def _orphans(redis_client, exclude):
+def _orphans(redis_client, exclude, age):
     """Batch keys left by flushers that died before finishing them."""
-    cutoff = time.time() - ORPHAN_SECONDS
+    cutoff = time.time() - age
     found = []
     for raw in redis_client.scan_iter(match=f"{_batch_prefix()}*", count=100):
         key = raw.decode()
@@ -261,19 +285,20 @@ def _orphans(redis_client, exclude):
 
 
 def _write_batch(redis_client, key):
+    fields = redis_client.hgetall(key)
+    generation = fields.pop(GENERATION_FIELD.encode(), None)
+    name = generation.decode() if generation else key.rsplit(":", 1)[-1]
     counts = {}
-    for field, value in redis_client.hgetall(key).items():
+    for field, value in fields.items():
         article_id, day = field.decode().split(":", 1)
         counts[(int(article_id), day)] = int(value)
     written = 0
     if counts:
         try:
             with transaction.atomic():
-                from news.models import ViewFlush
-
                 # Inside the transaction: a second flusher of the same batch waits on
                 # this unique row, then finds it and adds nothing.
-                _, created = ViewFlush.objects.get_or_create(batch=key.rsplit(":", 1)[-1])
+                _, created = ViewFlush.objects.get_or_create(batch=name)
                 if created:
                     record_many(counts)
                     written = sum(counts.values())
@@ -283,10 +308,14 @@ def _write_batch(redis_client, key):
     return written
 
 
+def reset():
+    """Forget a failure and the sending connection (tests, after changing the buffer)."""
+    _state["down_until"] = 0.0
+    _sender.close()
+
+
 def prune(days=2):
     """Forget flushed batch names once no orphan could be that old."""
-    from news.models import ViewFlush
-
     cutoff = timezone.now() - datetime.timedelta(days=days)
     return ViewFlush.objects.filter(flushed_at__lt=cutoff).delete()[0]
 
@@ -309,8 +338,6 @@ def start_flusher():
 
 
 def _flush_forever(interval):
-    from django.db import close_old_connections
-
     last_prune = 0.0
     while True:
         time.sleep(interval)

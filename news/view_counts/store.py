@@ -1,5 +1,7 @@
 """The one statement that adds views to the database: totals and day rows together."""
 
+from contextlib import nullcontext
+
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 
@@ -9,7 +11,7 @@ from news.models import Article, DailyViews
 def record_many(counts):
     """Add {(article_id, "YYYY-MM-DD" or date): n} to the running totals and the day
     rows, atomically. The database does the addition (`SET n = n + k`), so concurrent
-    writers never lose an increment; rows are taken in one order, so they never deadlock.
+    writers never lose an increment.
     """
     items = sorted((key, n) for key, n in counts.items() if n)
     if not items:
@@ -17,7 +19,16 @@ def record_many(counts):
     if connection.vendor != "postgresql":
         _record_with_orm(items)
         return
-    with connection.cursor() as cursor:
+    ids = [article_id for (article_id, _day), _n in items]
+    several = len(set(ids)) > 1
+    with transaction.atomic() if several else nullcontext(), connection.cursor() as cursor:
+        if several:
+            # Lock the article rows in id order first: two flushers with overlapping
+            # batches then wait for each other and never deadlock (an UPDATE joined to
+            # a batch locks rows in whatever order its plan visits them).
+            cursor.execute(
+                "SELECT id FROM news_article WHERE id = ANY(%s) ORDER BY id FOR UPDATE", [ids]
+            )
         cursor.execute(
             """
             WITH batch AS (
@@ -33,11 +44,12 @@ def record_many(counts):
             INSERT INTO news_dailyviews (article_id, day, count)
             SELECT b.article_id, b.day, b.n FROM batch b
             WHERE b.article_id IN (SELECT id FROM totals)
+            ORDER BY b.article_id, b.day
             ON CONFLICT (article_id, day)
             DO UPDATE SET count = news_dailyviews.count + EXCLUDED.count
             """,
             {
-                "ids": [article_id for (article_id, _day), _n in items],
+                "ids": ids,
                 "days": [str(day) for (_id, day), _n in items],
                 "ns": [n for _key, n in items],
             },

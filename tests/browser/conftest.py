@@ -3,10 +3,12 @@ over the demo content (`demo_site`, loaded once per module).
 
 Every test here gets the `browser` marker. A page from the `page` fixture records console
 errors, uncaught exceptions and Content-Security-Policy violation events; any of them fails
-the test. Without /usr/bin/chromium the browser tests are left out with one plain line,
-except in CI (CI=true), where a missing browser is an error.
+the test. Without /usr/bin/chromium (or without Playwright) the browser tests are left out
+with one plain line, except in CI (CI=true), where a missing browser fails the run. Left
+out by `-m "not browser"`, they need neither.
 """
 
+import importlib.util
 import io
 import os
 import re
@@ -16,6 +18,8 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
+
+from tests.services import in_ci
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -31,43 +35,52 @@ CHROMIUM_ARGS = [
 BROWSER_DIR = Path(__file__).resolve().parent
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 375, "height": 740}
-MISSING_LINE = f"Browser tests skipped: {CHROMIUM} is missing."
-_missing_key = pytest.StashKey[int]()
+_missing_key = pytest.StashKey[str]()
 
 
-def chromium_available():
-    return os.access(CHROMIUM, os.X_OK)
+def is_browser_test(item):
+    return BROWSER_DIR in Path(str(item.path)).parents
 
 
-def in_ci():
-    return os.environ.get("CI", "").strip().lower() in {"1", "true", "yes"}
+def missing_browser():
+    """What the browser tests lack on this machine, or None."""
+    if not os.access(CHROMIUM, os.X_OK):
+        return f"{CHROMIUM} is missing"
+    if importlib.util.find_spec("playwright") is None:
+        return "Playwright is not installed (pip install -r requirements-dev.txt)"
+    return None
 
 
+def pytest_itemcollected(item):
+    # At collection, so that `-m "not browser"` sees the marker.
+    if is_browser_test(item):
+        item.add_marker(pytest.mark.browser)
+        if item.get_closest_marker("django_db") is None:
+            # Makes pytest-django create the test database for these tests too, and keep
+            # a copy of what the migrations put there (groups, permissions) for
+            # demo_site to restore after it empties the database.
+            item.add_marker(pytest.mark.django_db(serialized_rollback=True))
+
+
+@pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(config, items):
-    browser_items = []
-    for item in items:
-        if BROWSER_DIR in Path(str(item.path)).parents:
-            item.add_marker(pytest.mark.browser)
-            if item.get_closest_marker("django_db") is None:
-                # Makes pytest-django create the test database for these tests too, and keep
-                # a copy of what the migrations put there (groups, permissions) for
-                # demo_site to restore after it empties the database.
-                item.add_marker(pytest.mark.django_db(serialized_rollback=True))
-            browser_items.append(item)
-    if not browser_items or chromium_available():
+    # Last: only the browser tests still selected (after -m, -k) need a browser.
+    browser_items = [item for item in items if is_browser_test(item)]
+    reason = browser_items and missing_browser()
+    if not reason:
         return
     if in_ci():
-        pytest.exit(f"{CHROMIUM} is missing; CI must run the browser tests.", returncode=1)
+        pytest.exit(f"{reason}; CI must run the browser tests.", returncode=1)
     # Left out rather than skipped one by one, so the report says it once.
     config.hook.pytest_deselected(items=browser_items)
     kept = set(map(id, browser_items))
     items[:] = [item for item in items if id(item) not in kept]
-    config.stash[_missing_key] = len(browser_items)
+    config.stash[_missing_key] = reason
 
 
 def pytest_terminal_summary(terminalreporter, config):
-    if config.stash.get(_missing_key, 0):
-        terminalreporter.write_line(MISSING_LINE)
+    if config.stash.get(_missing_key, None):
+        terminalreporter.write_line(f"Browser tests skipped: {config.stash[_missing_key]}.")
         return
     from tests.browser.checkers import FINDINGS
 

@@ -9,7 +9,7 @@ from PIL import Image, ImageDraw
 from playwright.sync_api import expect
 
 from news.models import Article
-from tests.factories_newsroom import PASSWORD, editor
+from tests.factories import PASSWORD, editor
 
 TITLE = {"az": "Şuşada yeni məktəb açılıb", "en": "A new school opened in Shusha"}
 LEAD = {"az": "Məktəbdə 960 şagird oxuyacaq.", "en": "The school will teach 960 pupils."}

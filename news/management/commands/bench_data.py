@@ -14,6 +14,8 @@ import sys
 import time
 
 from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
@@ -21,8 +23,8 @@ from django.utils import timezone
 
 from core.sanitizer import sanitize_html
 from core.text import slugify_az, transliterate
+from news.demo_photos import draw_photo
 from news.models import LANGUAGE_CODES, Article, Category, DailyViews, Tag
-from portal.management.commands.load_demo import draw_photo
 
 # Bump when the generated data changes shape, so an old data set is not re-used.
 DATA_VERSION = 3
@@ -194,14 +196,10 @@ class Command(BaseCommand):
 
     def _photos(self):
         """A few photo files shared by many articles, instead of thousands of uploads."""
-        from django.core.files.storage import default_storage
-
         files = []
         for index in range(PHOTO_FILES):
             name = f"bench/photo-{index}.jpg"
             if not default_storage.exists(name):
-                from django.core.files.base import ContentFile
-
                 name = default_storage.save(name, ContentFile(draw_photo(100 + index)))
             files.append(name)
         return files

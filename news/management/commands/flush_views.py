@@ -23,7 +23,5 @@ class Command(BaseCommand):
         if not view_buffer.enabled():
             self.stdout.write("No view buffer configured (VIEW_BUFFER_URL / REDIS_URL unset).")
             return
-        if orphans_now:
-            view_buffer.ORPHAN_SECONDS = 0
-        written = view_buffer.flush()
+        written = view_buffer.flush(orphan_seconds=0 if orphans_now else None)
         self.stdout.write(f"Flushed {written} views.")

@@ -1,4 +1,5 @@
-"""Factories that fill both languages unless a test says otherwise."""
+"""News content: categories and articles in both languages unless a test says otherwise,
+and gallery photos."""
 
 import datetime
 import itertools
@@ -6,7 +7,8 @@ import itertools
 import factory
 from django.utils import timezone
 
-from news.models import Article, Category
+from news.models import Article, ArticlePhoto, Category
+from tests.factories.photos import png_upload
 
 _counter = itertools.count(1)
 
@@ -41,3 +43,8 @@ def azerbaijani_only(**kwargs):
 
 def english_only(**kwargs):
     return ArticleFactory(title_az="", body_az="", source_language="en", **kwargs)
+
+
+def make_photo(article, **texts):
+    """A small gallery photo of `article`, with the alt texts and captions given."""
+    return ArticlePhoto.objects.create(article=article, image=png_upload(), **texts)

@@ -3,7 +3,7 @@
 import io
 
 from django.core.files.uploadedfile import SimpleUploadedFile
-from PIL import Image
+from PIL import Image, PngImagePlugin
 
 GPS_IFD = 0x8825
 ORIENTATION = 0x0112
@@ -18,6 +18,11 @@ def image_bytes(fmt="JPEG", size=(640, 400), color=(20, 90, 160), mode="RGB", **
 
 def upload(data, name="photo.jpg", content_type="image/jpeg"):
     return SimpleUploadedFile(name, data, content_type=content_type)
+
+
+def png_upload(name="photo.png"):
+    """A tiny valid PNG (8 x 6), for when only having a picture matters."""
+    return upload(image_bytes("PNG", size=(8, 6), color=(51, 102, 153)), name, "image/png")
 
 
 def jpeg(**kwargs):
@@ -58,8 +63,6 @@ def jpeg_with_script():
 
 def png_with_script_chunk():
     """A PNG whose text chunk carries a script."""
-    from PIL import PngImagePlugin
-
     info = PngImagePlugin.PngInfo()
     info.add_text("Comment", SCRIPT.decode())
     return upload(image_bytes("PNG", pnginfo=info), "chunk.png", "image/png")

@@ -1,35 +1,16 @@
-"""Newsroom users: an Editor, an Author and a plain staff member, from the migration's groups."""
+"""What a browser sends back from the admin's forms, for client.post."""
 
-import itertools
-
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
-
-PASSWORD = "Newsroom-pass-2026!"
-_numbers = itertools.count(1)
+from bs4 import BeautifulSoup
 
 
-def staff_user(username, group=None, **extra):
-    user = get_user_model().objects.create_user(
-        username, f"{username}@example.gov.az", PASSWORD, is_staff=True, **extra
-    )
-    if group:
-        user.groups.add(Group.objects.get(name=group))
-    return get_user_model().objects.get(pk=user.pk)  # fresh permission cache
-
-
-def editor(username=None):
-    return staff_user(username or f"editor{next(_numbers)}", "Editor")
-
-
-def author(username=None):
-    return staff_user(username or f"author{next(_numbers)}", "Author")
+def in_english(client):
+    """Admin pages answer in the browser's language; tests that read messages ask in English."""
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    return client
 
 
 def admin_form_data(response, form_id="article_form"):
     """What a browser would send back from an admin form page, as a dict for client.post."""
-    from bs4 import BeautifulSoup
-
     form = BeautifulSoup(response.content, "html.parser").find("form", id=form_id)
     assert form is not None, f"no form #{form_id} on the page"
     data = {}
@@ -54,3 +35,10 @@ def admin_form_data(response, form_id="article_form"):
         else:
             data[name] = field.get("value", "")
     return data
+
+
+def post_translation(client, url, data):
+    """POST the editor form as a browser would: with the original's fingerprint it showed."""
+    page = BeautifulSoup(client.get(url).content, "html.parser")
+    shown = page.select_one('input[name="sources"]')
+    return client.post(url, {"sources": shown["value"] if shown else "", **data})
