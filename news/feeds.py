@@ -21,6 +21,9 @@ DESCRIPTION_WORDS = 60
 
 
 class NewsFeed(Feed):
+    # The page cache keys feeds by their path alone (core.caching.query_params).
+    page_cache_params = frozenset()
+
     feed_type = Rss201rev2Feed
     # `language` stays unset: Django then uses the active language, the URL's prefix.
 

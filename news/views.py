@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils.translation import override
 from django.views.decorators.http import require_safe
 
-from core.caching import cached_locally
+from core.caching import cached_locally, query_params
 from core.i18n import LANGUAGE_CODES, current_language
 from core.seo import alternates_for
 from news import selectors, view_counts
@@ -17,6 +17,7 @@ def _url_in(language, name, **kwargs):
         return reverse(name, kwargs=kwargs)
 
 
+@query_params()
 @require_safe
 def home(request):
     return render(
@@ -29,6 +30,7 @@ def home(request):
     )
 
 
+@query_params("page", "only")
 @require_safe
 def all_news(request):
     language = current_language()
@@ -48,6 +50,7 @@ def all_news(request):
     )
 
 
+@query_params("page", "only")
 @require_safe
 def category(request, category_slug):
     language = current_language()
@@ -79,6 +82,7 @@ def article_redirect(request, pk):
     return HttpResponsePermanentRedirect(article.get_absolute_url())
 
 
+@query_params()
 @require_safe
 def article(request, pk, slug):
     is_staff = request.user.is_staff
@@ -145,6 +149,7 @@ def _archive_url(language, category, **kwargs):
     return _url_in(language, name, **kwargs)
 
 
+@query_params("page")
 @require_safe
 def archive(request, year=None, month=None, category_slug=None):
     """The archive: every month with its count, a year's months, or a month's news."""

@@ -136,6 +136,8 @@ else:
 # benchmark can measure the pages themselves. Pages are keyed by the content version,
 # so this is only how long an unchanged page may stay in the cache.
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "0"))
+# At most this many cached pages per path and content version (0: no bound).
+PAGE_CACHE_VARIANTS = int(os.environ.get("PAGE_CACHE_VARIANTS", "1000"))
 # How long a worker trusts the content version it read from the database before
 # reading it again (core.caching.version): another server's change shows within this.
 CONTENT_VERSION_TTL = float(os.environ.get("CONTENT_VERSION_TTL", "2"))

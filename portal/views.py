@@ -13,6 +13,7 @@ from django.utils.translation import override
 from django.views.decorators.http import require_safe
 
 from core import caching
+from core.caching import query_params
 from core.i18n import LANGUAGE_CODES
 from core.seo import alternates_for
 from portal.middleware import database_unavailable_response, is_database_outage
@@ -78,6 +79,7 @@ def switch_language(request, code):
     return response
 
 
+@query_params()
 @require_safe
 def static_page(request, pk, slug):
     page = StaticPage.objects.filter(pk=pk, is_published=True).prefetch_related("documents").first()

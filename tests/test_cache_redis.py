@@ -111,11 +111,11 @@ def restart_worker():
     """What a freshly started worker knows: no content version, no cached entries, no
     memory of an earlier Redis failure.
 
-    core.caching.reset() covers the caching package; news.view_counts has no public
-    reset, so its "Redis is down, skip it" mark is cleared here.
+    core.caching.reset() covers the caching package, news.view_counts.reset() the view
+    buffer's "Redis is down, skip it" mark.
     """
     caching.reset()
-    view_buffer._state["down_until"] = 0.0
+    view_buffer.reset()
 
 
 def use_redis(settings, cache_url, buffer_url):

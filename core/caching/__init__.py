@@ -13,7 +13,7 @@ from core.caching.changes import watch_models
 from core.caching.fragments import cached, cached_locally
 from core.caching.fragments import local as _fragments_in_memory
 from core.caching.memory import LRU
-from core.caching.pages import PageCacheMiddleware, register_hit_handler
+from core.caching.pages import PageCacheMiddleware, query_params, register_hit_handler
 from core.caching.pages import local as _pages_in_memory
 from core.caching.version import (
     bump,
@@ -33,6 +33,7 @@ __all__ = [
     "cached_locally",
     "clear_local",
     "content_version",
+    "query_params",
     "register_hit_handler",
     "register_schedule",
     "request_scope",

@@ -15,19 +15,29 @@ article's view counter) marks its response with `response.page_cache_hit = (name
 the entry keeps the mark, and each hit calls the handler registered under that name
 (`register_hit_handler`). The caching package knows no app.
 
+Query strings: a view says which query parameters it reads (`@query_params("page")`).
+A request to such a view with any other parameter is redirected to the same URL without
+it, so junk parameters (trackers, cache busters, attacks) never make an entry, and the
+parameters it keeps are put in one order. A view that says nothing is cached only
+without a query string. Each path gets at most PAGE_CACHE_VARIANTS entries per content
+version (a search page has as many variants as readers have words).
+
 Every anonymous page gets an ETag and a Last-Modified, and a conditional request that
 matches gets a 304. Pages say `Cache-Control: public, max-age=PAGE_MAX_AGE`, so a proxy
 may keep them briefly; pages with a hit handler say `public, no-cache`: a proxy may
 store them but must ask us every time (a cheap 304), so every reader reaches the handler.
 """
 
+import functools
 import hashlib
 import logging
 import time
 
 from django.conf import settings
-from django.http import HttpResponse, HttpResponseNotModified
-from django.utils.http import http_date, parse_http_date_safe
+from django.http import HttpResponse, HttpResponseNotModified, HttpResponsePermanentRedirect
+from django.urls import Resolver404, resolve
+from django.utils.http import http_date, parse_http_date_safe, urlencode
+from django.utils.translation import get_language_from_path, override
 
 from core.caching import shared
 from core.caching.memory import LRU
@@ -43,6 +53,43 @@ PERSONAL_CACHE_CONTROL = ("no-store", "no-cache", "private", "max-age=0")
 # out): a hit then costs no shared-cache round trip for the page itself.
 local = LRU(max_entries=256, ttl=3600)
 _hit_handlers = {}
+
+
+def query_params(*names):
+    """Mark a view with the query parameters it reads: the page cache keeps those in its
+    key and redirects away any other."""
+
+    def mark(view):
+        view.page_cache_params = frozenset(names)
+        return view
+
+    return mark
+
+
+@functools.lru_cache(maxsize=4096)
+def declared_params(path):
+    """The query parameters the view at `path` reads, or None when it says nothing (or
+    nothing answers there)."""
+    with override(get_language_from_path(path)):
+        try:
+            match = resolve(path)
+        except Resolver404:
+            return None
+    return getattr(match.func, "page_cache_params", None)
+
+
+def canonical_query(request):
+    """(the query string to key the page by, or None when the page is not cached,
+    and whether the request carries parameters its view does not read)."""
+    if not request.GET:
+        return "", False
+    params = declared_params(request.path_info)
+    if params is None:
+        return None, False
+    kept = sorted((name, value) for name, value in request.GET.items() if name in params)
+    return urlencode(kept), len(kept) != len(request.GET.keys()) or any(
+        len(request.GET.getlist(name)) > 1 for name in params
+    )
 
 
 def register_hit_handler(name, handler):
@@ -64,7 +111,10 @@ class PageCacheMiddleware:
         with request_scope():
             if not is_anonymous_page_request(request):
                 return self.get_response(request)
-            key = page_key(request, url_digest(request))
+            query, unread = canonical_query(request)
+            if unread:
+                return HttpResponsePermanentRedirect(request.path + (f"?{query}" if query else ""))
+            key = page_key(request, url_digest(request, query)) if query is not None else None
             entry = load(key) if key else None
             if entry is not None:
                 return serve(request, entry)
@@ -72,7 +122,7 @@ class PageCacheMiddleware:
             if not is_shareable(request, response):
                 return response
             entry = make_entry(response)
-            if key:
+            if key and within_variants(key, request.path):
                 store(key, entry)
             return respond_from_render(request, response, entry)
 
@@ -86,11 +136,11 @@ def is_anonymous_page_request(request):
     return settings.SESSION_COOKIE_NAME not in cookies and "messages" not in cookies
 
 
-def url_digest(request):
-    """The page's full URL (scheme, host, path, query) hashed, or None when the host
-    is not allowed."""
+def url_digest(request, query=""):
+    """The page's URL (scheme, host, path, canonical query) hashed, or None when the
+    host is not allowed."""
     try:
-        url = request.build_absolute_uri()
+        url = request.build_absolute_uri(request.path + (f"?{query}" if query else ""))
     except Exception:  # a disallowed host: let the normal path answer it
         return None
     return hashlib.sha256(url.encode()).hexdigest()[:32]
@@ -114,6 +164,17 @@ def load(key):
     if entry is not None:
         local.set(key, entry, settings.PAGE_CACHE_SECONDS)
     return entry
+
+
+def within_variants(key, path):
+    """Whether `path` may have one more entry for this version (PAGE_CACHE_VARIANTS)."""
+    limit = settings.PAGE_CACHE_VARIANTS
+    if not limit:
+        return True
+    version = key.split(":", 2)[1]
+    digest = hashlib.sha256(path.encode()).hexdigest()[:32]
+    count = shared.incr(f"variants:{version}:{digest}", settings.PAGE_CACHE_SECONDS)
+    return count is None or count <= limit
 
 
 def store(key, entry):

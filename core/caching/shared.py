@@ -99,6 +99,28 @@ def set(key, value, timeout):
         _failed("storing", error)
 
 
+def incr(key, timeout):
+    """Add one to a counter that lives `timeout` seconds from its first count: the new
+    value, or None when the cache cannot say."""
+    client = _client()
+    if client is None:
+        cache.add(_key(key), 0, timeout)
+        try:
+            return cache.incr(_key(key))
+        except ValueError:
+            return None
+    if not _usable():
+        return None
+    try:
+        pipe = client.pipeline(transaction=False)
+        pipe.incr(_key(key))
+        pipe.expire(_key(key), int(timeout), nx=True)
+        return pipe.execute()[0]
+    except Exception as error:
+        _failed("counting", error)
+        return None
+
+
 def status():
     """ "ok", "degraded" (configured but not answering) or "local" (no Redis configured)."""
     client = _client()

@@ -10,7 +10,7 @@ from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_safe
 
-from core.caching import cached_locally
+from core.caching import cached_locally, query_params
 from core.i18n import current_language
 from core.seo import alternates_for
 from news import search, selectors
@@ -25,6 +25,7 @@ def _int_or_none(value):
         return None
 
 
+@query_params("q", "sort", "category", "year", "page")
 @require_safe
 def search_page(request):
     language = current_language()
