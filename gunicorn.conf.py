@@ -4,8 +4,9 @@
 
 GUNICORN_BIND (default 127.0.0.1:8000), WEB_CONCURRENCY (workers; default 2 x cores + 1,
 at most 12), GUNICORN_THREADS (default 1), GUNICORN_TIMEOUT (default 30 s). Behind a
-reverse proxy set TRUST_PROXY_HEADERS=1 and FORWARDED_ALLOW_IPS to the proxy's address:
-only then are X-Forwarded-Proto / -For believed.
+reverse proxy set TRUST_PROXY_HEADERS=1 and TRUSTED_PROXIES (or FORWARDED_ALLOW_IPS) to the
+proxy's address or network: only then, and only from those peers, are X-Forwarded-Proto /
+-For believed, by gunicorn here and by Django (portal.proxies).
 """
 
 import gc
@@ -34,14 +35,27 @@ keepalive = 5
 # Recycle workers now and then, staggered, so no slow leak grows for ever.
 max_requests = _env_int("GUNICORN_MAX_REQUESTS", 2000)
 max_requests_jitter = max_requests // 10
-# Request line and header limits: an overlong URL is answered 414 before Django sees it.
+# What gunicorn itself can bound, each answered before Django sees the request:
+# - the request line (method, URL, version), in bytes: longer gets 414. Our longest URLs
+#   (an Azerbaijani slug or search, percent-encoded) stay under 1 KB;
 limit_request_line = 4094
+# - the number of header fields: more gets 431. A browser sends about 20, a proxy adds a few;
 limit_request_fields = 100
+# - the size of one header field, name and value, in bytes: larger gets 431. The biggest is
+#   the Cookie header, a few hundred bytes here.
 limit_request_field_size = 8190
+# gunicorn has no limit on the body's size and no time limit on reading a request: those
+# are the proxy's (docs/operations.md, step 5) and the view's (limit_request_body in
+# portal/middleware.py, which refuses an oversized appeal before reading it).
 
-_trust_proxy = os.environ.get("TRUST_PROXY_HEADERS", "").strip().lower() in {"1", "true", "yes"}
-# Whose X-Forwarded-* headers gunicorn believes: nobody's unless we sit behind a proxy.
-forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1,::1") if _trust_proxy else ""
+_TRUE = {"1", "true", "yes", "on"}  # as portal/settings.py reads a switch
+_trust_proxy = os.environ.get("TRUST_PROXY_HEADERS", "").strip().lower() in _TRUE
+# Whose X-Forwarded-* headers gunicorn believes: nobody's unless we sit behind a proxy, and
+# then our proxies' only: the same list as Django's TRUSTED_PROXIES (portal/settings.py).
+_proxies = os.environ.get("TRUSTED_PROXIES", "").strip() or os.environ.get(
+    "FORWARDED_ALLOW_IPS", "127.0.0.1,::1"
+)
+forwarded_allow_ips = _proxies if _trust_proxy else ""
 secure_scheme_headers = {"X-FORWARDED-PROTO": "https"} if _trust_proxy else {}
 
 # Logs: one JSON object a line on stdout, the access log carrying the request id.

@@ -13,6 +13,8 @@
    counts are checked against the answers wrk received.
 4. Worker memory: RSS of each worker before and after a --memory-seconds run over
    hundreds of different pages.
+5. Upload memory: the peak RSS of a fresh worker-like process accepting the worst image
+   an editor may upload (a progressive CMYK JPEG of the most pixels allowed).
 
 Prints one table per mode and writes everything to bench/results/<time>.json.
 """
@@ -41,6 +43,7 @@ TARGETS = {
     "article_cached": 0.80,
     "deep_page_latency": 1.5,
     "search_p99_ms": 50,
+    "upload_peak_rss_mb": 512,
 }
 
 
@@ -68,6 +71,7 @@ def parse_args():
     parser.add_argument("--memory-seconds", type=int, default=60)
     parser.add_argument("--skip-hot", action="store_true")
     parser.add_argument("--skip-memory", action="store_true")
+    parser.add_argument("--skip-upload-memory", action="store_true")
     return parser.parse_args()
 
 
@@ -276,16 +280,16 @@ def wrk(args, url, duration, paths=None, start=0):
 # The runs ----------------------------------------------------------------------
 
 
-def probe(env):
+def json_of(command, env):
+    """The JSON a child process prints last."""
     output = subprocess.run(
-        [PYTHON, str(ROOT / "bench" / "probe.py")],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=True,
+        command, cwd=ROOT, env=env, capture_output=True, text=True, check=True
     ).stdout
-    return json.loads(output)
+    return json.loads(output.strip().splitlines()[-1])
+
+
+def probe(env):
+    return json_of([PYTHON, str(ROOT / "bench" / "probe.py")], env)
 
 
 def check_static(server):
@@ -468,6 +472,54 @@ def run_memory(args, env, article_paths, port):
     }
 
 
+# The worst image an editor may upload, for memory: a progressive CMYK JPEG of the most
+# pixels allowed (libjpeg keeps all its DCT coefficients, 8 bytes a pixel, until the last
+# scan; docs/decisions/0005-image-memory-budget.md). The child loads what a worker loads,
+# then accepts it as the newsroom does: checks, re-encoding, renditions.
+UPLOAD_MEMORY = """
+import json, sys, tempfile, types
+import django
+django.setup()
+from django.core.files.storage import FileSystemStorage
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import get_resolver
+from PIL import Image
+from news.newsroom import images
+from portal.wsgi import application
+get_resolver().url_patterns
+
+def peak_kb():
+    with open("/proc/self/status") as status:
+        return next(int(line.split()[1]) for line in status if line.startswith("VmHWM:"))
+
+with open(sys.argv[1], "rb") as handle, Image.open(handle) as header:
+    pixels = header.width * header.height
+    assert pixels == images.pixel_limit(header.format), "not the largest image allowed"
+    handle.seek(0)
+    upload = SimpleUploadedFile("worst.jpg", handle.read())
+baseline = peak_kb()
+cleaned = images.clean_upload(upload)
+with tempfile.TemporaryDirectory() as folder:
+    storage = FileSystemStorage(location=folder)
+    name = storage.save(cleaned.name, cleaned)
+    images.make_renditions(types.SimpleNamespace(storage=storage, name=name))
+print(json.dumps({"pixels": pixels, "file_bytes": upload.size, "baseline_kb": baseline,
+                  "peak_kb": peak_kb()}))
+"""
+
+
+def run_upload_memory(env):
+    """Peak RSS (VmHWM) of one fresh process accepting the worst image allowed."""
+    from PIL import Image
+
+    log("upload memory: accepting a 40-megapixel progressive CMYK JPEG in a fresh process")
+    with tempfile.NamedTemporaryFile(suffix=".jpg") as worst:
+        with Image.new("CMYK", (8000, 5000), (10, 200, 30, 40)) as image:  # MAX_PIXELS
+            image.save(worst, "JPEG", quality=90, progressive=True, subsampling=0)
+        worst.flush()
+        return json_of([PYTHON, "-c", UPLOAD_MEMORY, worst.name], env)
+
+
 # Report ------------------------------------------------------------------------
 
 
@@ -541,6 +593,18 @@ def verdicts(report):
                 f"{growth} kB, {late} kB in the second half",
             )
         )
+    if report.get("upload_memory"):
+        upload = report["upload_memory"]
+        peak_mb = upload["peak_kb"] / 1024
+        checks.append(
+            (
+                "worst accepted image upload: peak RSS < 512 MB",
+                peak_mb < TARGETS["upload_peak_rss_mb"],
+                f"{peak_mb:.0f} MB ({upload['pixels'] / 1e6:.0f} MP progressive CMYK JPEG "
+                f"of {upload['file_bytes'] / 1024:.0f} kB; {upload['baseline_kb'] / 1024:.0f} "
+                "MB before it)",
+            )
+        )
     return [{"target": name, "met": bool(met), "value": value} for name, met, value in checks]
 
 
@@ -593,6 +657,8 @@ def main():
         report["memory"] = run_memory(
             args, mode_env(env, args, page_cache=False), probe_data["article_paths"], port
         )
+    if not args.skip_upload_memory:
+        report["upload_memory"] = run_upload_memory(env)
     report["targets"] = verdicts(report)
     for label, mode in report["modes"].items():
         load = mode["load_average"]

@@ -45,6 +45,20 @@ def slugify_az(text, max_length=200):
     return slug[:max_length].strip("-")
 
 
+# C0 controls but tab, line feed and carriage return; DEL; C1 controls. Never shown
+# anywhere: HTML forbids them, and a NUL breaks PostgreSQL's text and the page's title.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def strip_controls(text):
+    """`text` without its control characters; tab and newlines are kept.
+
+    A NUL or another control character in a query would otherwise be echoed raw into the
+    page (its title, the search box): "a", NUL, "b", U+0001, "c" becomes "abc".
+    """
+    return _CONTROL.sub("", text or "")
+
+
 _NON_WORD = re.compile(r"[^\w]+", re.UNICODE)
 
 

@@ -1,21 +1,80 @@
 """Site-wide content in the admin: settings, static pages with their documents, appeals."""
 
+import io
+import re
+from collections import deque
+
 from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
+from pypdf import PasswordType, PdfReader
+from pypdf.errors import DependencyError
 
+from portal.admin_site import AdminLoginForm
 from portal.models import Appeal, Document, SiteSettings, StaticPage
+
+# An overlong username is refused by the form, before authentication and django-axes.
+admin.site.login_form = AdminLoginForm
 
 PDF_MAGIC = b"%PDF-"
 MAX_DOCUMENT_BYTES = 20 * 1024 * 1024
+# White space in PDF syntax: NUL, tab, line feed, form feed, carriage return, space.
+_PDF_SPACE = rb"[\x00\t\n\x0c\r ]"
+# The header line, then only white space and comments (the binary marker line) up to the
+# first object: nothing a browser could take for a page.
+PDF_START = re.compile(
+    rb"%PDF-\d\.\d[^\r\n]*[\r\n](?:" + _PDF_SPACE + rb"|%[^\r\n]*[\r\n])*"
+    rb"\d+" + _PDF_SPACE + rb"+\d+" + _PDF_SPACE + rb"+obj\b"
+)
+# A PDF's last lines (of each revision): `startxref`, the table's offset, `%%EOF`.
+PDF_END = re.compile(rb"startxref" + _PDF_SPACE + rb"+\d+" + _PDF_SPACE + rb"+%%EOF")
+
+
+def _pdf_error(code):
+    messages = {
+        "broken_pdf": _(
+            "This PDF could not be read; it may be damaged or incomplete. Save it again "
+            "from the program that made it and upload that copy."
+        ),
+        "not_only_pdf": _(
+            "This file holds data that is not part of the PDF document (for example, web "
+            "page code before or after it). Save it again from the program that made it "
+            "and upload that copy."
+        ),
+        "pdf_password": _("This PDF opens only with a password. Upload a copy without one."),
+    }
+    return forms.ValidationError(messages[code], code=code)
+
+
+def _parse_pdf(data):
+    """pypdf reads the cross-reference table, the trailer and every page's size."""
+    try:
+        reader = PdfReader(io.BytesIO(data), strict=False)
+        if reader.is_encrypted:
+            try:
+                if reader.decrypt("") == PasswordType.NOT_DECRYPTED:
+                    raise _pdf_error("pdf_password")
+            except DependencyError:
+                # AES: pypdf needs the `cryptography` package to decrypt (not installed).
+                # The table and trailer it has read are what we check of such a file.
+                return
+        sizes = [page.mediabox for page in reader.pages]
+    except forms.ValidationError:
+        raise
+    except Exception as error:  # pypdf raises many kinds of error on a hostile file
+        raise _pdf_error("broken_pdf") from error
+    if not sizes:
+        raise _pdf_error("broken_pdf")
 
 
 def validate_pdf(upload):
     """A real PDF, by its content (not its name or the browser's claim), and not too big.
 
-    Documents are served to the public; a file that only says ".pdf" could be HTML
-    or script, so the first bytes must be the PDF signature.
+    Documents are served to the public; a file that only says ".pdf" could be HTML or
+    script. So it must be a PDF from its first byte to its last: the signature, then only
+    comments up to the first object; readable by pypdf; and nothing but white space after
+    the final `startxref … %%EOF` (a script appended to a real PDF is refused).
     """
     if upload.size > MAX_DOCUMENT_BYTES:
         raise forms.ValidationError(
@@ -26,14 +85,22 @@ def validate_pdf(upload):
     if not upload.name.lower().endswith(".pdf"):
         raise forms.ValidationError(_("Upload a PDF file (.pdf)."), code="not_pdf")
     upload.seek(0)
-    head = upload.read(1024)
+    data = upload.read()
     upload.seek(0)
     # The PDF specification lets the signature sit anywhere in the first 1,024 bytes;
     # we ask for it at the start, as every common PDF writer puts it.
-    if not head.startswith(PDF_MAGIC):
+    if not data.startswith(PDF_MAGIC):
         raise forms.ValidationError(
             _("This file is not a PDF document. Upload the PDF itself."), code="not_pdf"
         )
+    last = deque(PDF_END.finditer(data), maxlen=1)  # the last revision's end is the file's
+    if not last:
+        raise _pdf_error("broken_pdf")
+    if data[last[0].end() :].strip(b"\x00\t\n\x0c\r "):
+        raise _pdf_error("not_only_pdf")
+    if not PDF_START.match(data):
+        raise _pdf_error("not_only_pdf")
+    _parse_pdf(data)
     return upload
 
 

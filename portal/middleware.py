@@ -1,4 +1,5 @@
-"""Site-wide middleware: request ids, missing headers, a calm answer when the database is down."""
+"""Site-wide middleware: request ids, missing headers, a calm answer when the database is
+down, and request bodies refused before anything reads them."""
 
 import logging
 
@@ -7,6 +8,7 @@ from django.contrib.syndication.views import Feed
 from django.core.signals import request_finished
 from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse, HttpResponseNotAllowed
+from django.shortcuts import render
 from django.template.loader import render_to_string
 
 from portal import request_id
@@ -162,3 +164,83 @@ class MethodNotAllowedMiddleware:
         if allowed is None or request.method in allowed:
             return None
         return HttpResponseNotAllowed(sorted(allowed))
+
+
+# Request bodies --------------------------------------------------------------------------
+
+_READ_CHUNK = 64 * 1024
+
+
+def limit_request_body(max_bytes):
+    """Declare the largest request body, in bytes, a view accepts.
+
+    RequestBodyLimitMiddleware then refuses a bigger one with 413 before anything reads
+    it: the CSRF middleware reads `request.POST` before the view runs, and Django would
+    write a multipart body's files to temporary files whatever their size.
+    """
+
+    def decorator(view_func):
+        view_func.max_request_body = max_bytes
+        return view_func
+
+    return decorator
+
+
+def request_too_large(request):
+    """The 413 page, in the reader's language."""
+    response = render(request, "413.html", status=413)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def _declared_length(request):
+    length = (request.META.get("CONTENT_LENGTH") or "").strip()
+    return int(length) if length.isdigit() else None
+
+
+def refuse_large_body(request, max_bytes):
+    """None when the request's body is at most `max_bytes`, else the answer that refuses it.
+
+    A Content-Length over the limit is refused before a byte of the body is read. A body
+    without one (Transfer-Encoding: chunked) is read up to `max_bytes` + 1 bytes: over the
+    limit it gets 413, within it 411, as Django reads only a body whose length is declared
+    (it would see an empty form).
+    """
+    declared = _declared_length(request)
+    if declared is not None:
+        return request_too_large(request) if declared > max_bytes else None
+    if "HTTP_TRANSFER_ENCODING" not in request.META:
+        return None  # no body
+    stream, received = request.META["wsgi.input"], 0
+    while received <= max_bytes:
+        chunk = stream.read(min(_READ_CHUNK, max_bytes + 1 - received))
+        if not chunk:
+            break
+        received += len(chunk)
+    if received > max_bytes:
+        return request_too_large(request)
+    return HttpResponse(
+        "Length Required: send the body with a Content-Length.\n",
+        status=411,
+        content_type="text/plain; charset=utf-8",
+    )
+
+
+class RequestBodyLimitMiddleware:
+    """413 for a request body larger than its view declares (`limit_request_body`).
+
+    It must come before CsrfViewMiddleware, whose process_view reads request.POST.
+    gunicorn cannot cap a body's size; the proxy in front can (nginx: client_max_body_size).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        max_bytes = getattr(view_func, "max_request_body", None)
+        if max_bytes is None:
+            return None
+        return refuse_large_body(request, max_bytes)

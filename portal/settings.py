@@ -4,6 +4,7 @@ Development (`DEBUG=1`) runs with no configuration at all; production refuses to
 start without its secrets.
 """
 
+import ipaddress
 import os
 from pathlib import Path
 
@@ -64,6 +65,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: X-Forwarded-* from a peer that is not one of TRUSTED_PROXIES are removed
+    # before anything reads them (portal.proxies).
+    "portal.proxies.ForwardedHeadersMiddleware",
     "portal.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Before whitenoise, so static files and error pages get the same headers as pages.
@@ -77,6 +81,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     # 405 for a POST to a read-only page, before CSRF would call it 403.
     "portal.middleware.MethodNotAllowedMiddleware",
+    # 413 for a body larger than its view accepts, before CSRF reads request.POST.
+    "portal.middleware.RequestBodyLimitMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -161,6 +167,8 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
+# Where a login lands when its ?next= is missing or unsafe: the only login is the admin's.
+LOGIN_REDIRECT_URL = "admin:index"
 
 # Internationalisation: Azerbaijani first, English second.
 LANGUAGE_CODE = "az"
@@ -198,6 +206,37 @@ STORAGES = {
     },
 }
 WHITENOISE_MAX_AGE = 365 * 24 * 3600 if not DEBUG else 0
+# whitenoise answers static files before the X-Frame-Options and CSP middleware run, so
+# they get those two here (nosniff, referrer, opener and resource policies and HSTS come
+# from the middleware before whitenoise). A stylesheet, script or font is never a document:
+# the policy only matters if one is opened or framed as one. Then nothing runs, nothing
+# frames it, and an image still shows.
+STATIC_FILES_CSP = (
+    "default-src 'none'; img-src 'self'; frame-ancestors 'none'; base-uri 'none'; "
+    "form-action 'none'; sandbox"
+)
+# CORS: whitenoise would send `Access-Control-Allow-Origin: *` with every file. Only fonts
+# need it: browsers fetch fonts in CORS mode, so a page served from another origin (a CDN
+# or a second host name in front of these files) could not use them without it. Feeds are
+# Django views and send none: feed readers, web-based ones included, fetch from their
+# servers, where CORS does not apply; only a script on another site's page would need it.
+WHITENOISE_ALLOW_ALL_ORIGINS = False
+_FONT_SUFFIXES = (".woff2", ".woff", ".ttf", ".otf")
+
+
+def _static_file_headers(headers, path, url):
+    headers["X-Frame-Options"] = "DENY"
+    headers["Content-Security-Policy"] = STATIC_FILES_CSP
+    if url.lower().endswith(_FONT_SUFFIXES):
+        headers["Access-Control-Allow-Origin"] = "*"
+
+
+WHITENOISE_ADD_HEADERS_FUNCTION = _static_file_headers
+# Django reads a form's fields into memory up to this (for a multipart body: every part but
+# the files), and answers 400 beyond it; the admin's longest article fits many times over.
+# An uploaded file above FILE_UPLOAD_MAX_MEMORY_SIZE goes to a temporary file instead, and
+# photos are refused above 10 MB (news.newsroom.images). Neither caps a whole multipart
+# body: a view open to everyone declares its own limit (portal.middleware.limit_request_body).
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 FILE_UPLOAD_PERMISSIONS = 0o644
@@ -210,6 +249,19 @@ HTTPS = env_bool("HTTPS", default=not DEBUG)
 TRUST_PROXY_HEADERS = env_bool("TRUST_PROXY_HEADERS")
 # How many proxies of ours append to X-Forwarded-For (see portal.client_ip).
 PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "1"))
+# Our proxies, by address or network (10.0.0.5, 10.0.0.0/24): X-Forwarded-Proto and -For
+# count only on a request whose immediate peer is one of them (portal.proxies). gunicorn
+# reads the same list (gunicorn.conf.py). Defaults to FORWARDED_ALLOW_IPS, then loopback.
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES") or env_list("FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
+if TRUST_PROXY_HEADERS:
+    for _proxy in TRUSTED_PROXIES:
+        try:
+            ipaddress.ip_network(_proxy)
+        except ValueError as _error:
+            raise ImproperlyConfigured(
+                f"TRUSTED_PROXIES: {_proxy!r} is not an IP address or network "
+                "(name the proxies; '*' is not accepted)."
+            ) from _error
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=HTTPS)
 SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "63072000" if HTTPS else "0"))
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=HTTPS)
@@ -261,7 +313,8 @@ AXES_COOLOFF_TIME = 1  # hours
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
 # django-ipware is not installed, so axes would read REMOTE_ADDR only: our own function
-# reads X-Forwarded-For, and only when TRUST_PROXY_HEADERS is on.
+# reads X-Forwarded-For, and only when TRUST_PROXY_HEADERS is on and the request came
+# from one of TRUSTED_PROXIES.
 AXES_CLIENT_IP_CALLABLE = "portal.client_ip.client_ip"
 
 LOGGING = {

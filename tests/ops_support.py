@@ -500,3 +500,19 @@ __all__ = [
     "http_get",
     "production_env",
 ]
+
+
+def read_answer(sock, timeout=5):
+    """(status, everything the server sent until it closed or went quiet) of a raw
+    request already sent on `sock`; status None when it closed without a word."""
+    sock.settimeout(timeout)
+    data = b""
+    while True:
+        try:
+            chunk = sock.recv(65536)
+        except (TimeoutError, ConnectionResetError):
+            break
+        if not chunk:
+            break
+        data += chunk
+    return (int(data.split(b" ", 2)[1]) if data else None), data

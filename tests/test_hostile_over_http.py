@@ -6,7 +6,7 @@ import socket
 
 import pytest
 
-from tests.ops_support import Gunicorn, gunicorn_env, http_get
+from tests.ops_support import Gunicorn, gunicorn_env, http_get, read_answer
 
 RAW_REQUESTS = [
     (b"GET /az/\xff\xfe/ HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n", {400, 404}),
@@ -41,18 +41,7 @@ def raw_answer(port, payload):
     """(status, everything the server sent) for one raw request."""
     with socket.create_connection(("127.0.0.1", port), timeout=3) as sock:
         sock.sendall(payload)
-        data = b""
-        while True:
-            try:
-                chunk = sock.recv(65536)
-            except (TimeoutError, ConnectionResetError):
-                break
-            if not chunk:
-                break
-            data += chunk
-    if not data:
-        return None, data  # the server closed the connection: an answer too
-    return int(data.split(b" ", 2)[1]), data
+        return read_answer(sock, timeout=3)
 
 
 @pytest.mark.slow

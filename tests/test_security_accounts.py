@@ -110,7 +110,7 @@ def test_forwarded_for_is_ignored_without_a_trusted_proxy(client, editor):
     assert AccessAttempt.objects.get().ip_address == "10.0.0.1"
 
 
-@override_settings(TRUST_PROXY_HEADERS=True, PROXY_COUNT=1)
+@override_settings(TRUST_PROXY_HEADERS=True, TRUSTED_PROXIES=["10.0.0.1"], PROXY_COUNT=1)
 def test_forwarded_for_names_the_client_behind_a_trusted_proxy(client, editor):
     fail_five_times(client, HTTP_X_FORWARDED_FOR="203.0.113.5")
     assert AccessAttempt.objects.get().ip_address == "203.0.113.5"
@@ -133,6 +133,8 @@ def test_forwarded_for_names_the_client_behind_a_trusted_proxy(client, editor):
 )
 def test_client_ip(rf, settings, trust, forwarded, expected):
     settings.TRUST_PROXY_HEADERS = trust
+    # The request comes from our proxy; other peers: tests/test_security_proxies.py.
+    settings.TRUSTED_PROXIES = ["10.0.0.1"]
     settings.PROXY_COUNT = 1
     request = rf.get("/", REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR=forwarded)
     assert client_ip(request) == expected

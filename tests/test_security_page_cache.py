@@ -34,9 +34,7 @@ def page_entries(chosen):
         ("/az/axtaris/?q=Laçın&bust=1", "/az/axtaris/?q=La%C3%A7%C4%B1n"),
     ],
 )
-def test_parameters_a_page_does_not_read_are_redirected_away(
-    client, redis_cache, asked, canonical
-):
+def test_parameters_a_page_does_not_read_are_redirected_away(client, redis_cache, asked, canonical):
     ArticleFactory.create_batch(25)
     response = get(client, asked)
     assert response.status_code == 301
@@ -77,9 +75,7 @@ def test_each_path_has_at_most_page_cache_variants_entries(client, redis_cache, 
     assert len(page_entries(redis_cache)) == 6
 
 
-def test_a_page_that_declares_no_parameters_is_cached_only_without_a_query(
-    client, redis_cache
-):
+def test_a_page_that_declares_no_parameters_is_cached_only_without_a_query(client, redis_cache):
     category = CategoryFactory()
     ArticleFactory(category=category)
     # The appeal form's confirmation reads ?ref=: it declares nothing, so it is served

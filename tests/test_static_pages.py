@@ -10,6 +10,7 @@ from django.utils.translation import override
 from portal.admin import MAX_DOCUMENT_BYTES, DocumentForm
 from portal.demo_documents import tiny_pdf
 from portal.models import Document, StaticPage
+from tests.factories import static_page_with_document
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media_root")]
 
@@ -131,31 +132,12 @@ def test_admin_refuses_a_pdf_over_the_size_limit():
 
 
 def test_admin_uploads_a_document_through_the_page_form(admin_client):
-    page = StaticPage(title_az="Qanunvericilik", title_en="Legislation")
-    page.save()
+    page, data = static_page_with_document(
+        upload("fake.pdf", b"<html>not a pdf</html>"), title_az="Saxta", title_en="Fake"
+    )
     url = f"/admin/portal/staticpage/{page.pk}/change/"
     form_page = admin_client.get(url)
     assert form_page.status_code == 200
-    data = {
-        "title_az": page.title_az,
-        "title_en": page.title_en,
-        "slug_az": page.slug_az,
-        "slug_en": page.slug_en,
-        "body_az": "",
-        "body_en": "",
-        "menu_order": 4,
-        "show_in_menu": "on",
-        "is_published": "on",
-        "source_language": "az",
-        "documents-TOTAL_FORMS": "1",
-        "documents-INITIAL_FORMS": "0",
-        "documents-MIN_NUM_FORMS": "0",
-        "documents-MAX_NUM_FORMS": "1000",
-        "documents-0-title_az": "Saxta",
-        "documents-0-title_en": "Fake",
-        "documents-0-order": "1",
-        "documents-0-file": upload("fake.pdf", b"<html>not a pdf</html>"),
-    }
     response = admin_client.post(url, data)
     assert response.status_code == 200  # the form again, with the error
     assert not Document.objects.exists()

@@ -22,7 +22,10 @@ class ImageUploadField(forms.ImageField):
         kwargs.setdefault("widget", forms.ClearableFileInput(attrs={"accept": IMAGE_ACCEPT}))
         kwargs.setdefault(
             "help_text",
-            _("JPEG, PNG or WebP, at most 10 MB and 100 megapixels. Location data is removed."),
+            _(
+                "JPEG, PNG or WebP, at most 10 MB and 40 megapixels (WebP 20 megapixels). "
+                "Location data is removed."
+            ),
         )
         super().__init__(*args, **kwargs)
 

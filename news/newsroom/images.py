@@ -1,37 +1,82 @@
 """Photo uploads: checked by content, re-encoded, stripped of EXIF, and cut into renditions once.
 
-Nothing here trusts a file name or an extension. The header is read first (Pillow's
-`Image.open` decodes no pixels), so a decompression bomb is refused before it costs memory.
+Nothing here trusts a file name or an extension. The header is read first (no pixel is
+decoded), so an image over the pixel limit is refused before it costs memory.
+
+Memory (docs/decisions/0005-image-memory-budget.md): a worker accepting the largest image
+allowed stays under 512 MB. One full-size decoded copy of an upload exists at a time (a
+JPEG is decoded at 1/2, 1/4 or 1/8 scale when that still covers the stored size). It is
+scaled down a tile at a time; mode conversion and EXIF orientation apply to the small result.
 """
 
 import io
 import logging
+import math
 import posixpath
+import struct
 import uuid
-import warnings
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
+from django.utils.formats import number_format
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import (
+    ExifTags,
+    Image,
+    JpegImagePlugin,
+    PngImagePlugin,
+    UnidentifiedImageError,
+    WebPImagePlugin,
+)
 
 logger = logging.getLogger(__name__)
 
+# Importing a plugin registers its header parser in Image.OPEN, where _header finds it.
+_PLUGINS = (JpegImagePlugin, PngImagePlugin, WebPImagePlugin)
+
 MAX_BYTES = 10 * 1024 * 1024
-MAX_PIXELS = 100_000_000  # counting every frame
-# Pillow refuses images over twice this outright; our own check below comes first.
+# Counting every frame. Decoded, a pixel takes 4 bytes (Pillow keeps RGB in 32 bits too):
+# 40 MP is 160 MB. The worst case, a progressive CMYK JPEG, adds libjpeg's coefficients
+# (8 bytes a pixel): a worker peaks near 430 MB (measured, see the ADR).
+MAX_PIXELS = 40_000_000
+# libwebp's decoder keeps two canvases of its own, and Pillow a copy of its output, beside
+# the image: 16 bytes a pixel while a WebP is decoded, so 20 MP is 320 MB.
+MAX_WEBP_PIXELS = 20_000_000
+# Pillow warns over this and refuses twice this in Image.open: a guard for all the process's
+# image code. Our own check (inspect) comes first, counts every frame and names the size.
 Image.MAX_IMAGE_PIXELS = MAX_PIXELS
+# Pillow inflates a PNG's compressed text chunks while reading the header (64 MB by default).
+# We keep no metadata; a photo's own text is far below this.
+PngImagePlugin.MAX_TEXT_MEMORY = 8 * 1024 * 1024
 
 ACCEPTED_FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
 # The stored original is re-encoded and at most this many pixels on its long side.
 ORIGINAL_MAX_SIDE = 2560
+# Scaling down works on tiles of at most this many output pixels a side (see _shrink).
+TILE = 256
 # Rendition widths: the first is the listing thumbnail, the rest serve the article page.
 RENDITION_WIDTHS = [320, 640, 960, 1280, 1600]
 THUMBNAIL_WIDTH = RENDITION_WIDTHS[0]
 JPEG_QUALITY = 84
 WEBP_QUALITY = 80
+
+# What a header parser or a decoder may raise on a damaged or hostile file.
+_READ_ERRORS = (OSError, ValueError, EOFError, SyntaxError, struct.error)
+# EXIF orientation → the turn that makes the picture upright (as ImageOps.exif_transpose).
+_UPRIGHT = {
+    2: Image.Transpose.FLIP_LEFT_RIGHT,
+    3: Image.Transpose.ROTATE_180,
+    4: Image.Transpose.FLIP_TOP_BOTTOM,
+    5: Image.Transpose.TRANSPOSE,
+    6: Image.Transpose.ROTATE_270,
+    7: Image.Transpose.TRANSVERSE,
+    8: Image.Transpose.ROTATE_90,
+}
+# Modes with alpha are scaled premultiplied, as Pillow's own resize does.
+_PREMULTIPLIED = {"RGBA": "RGBa", "LA": "La"}
 
 
 def _rewind(file):
@@ -39,11 +84,59 @@ def _rewind(file):
         file.seek(0)
 
 
-def inspect(file):
-    """Check an upload by its content; returns the Pillow format name.
+_number_format = lazy(number_format, str)
 
-    Raises ValidationError (a form error, never a 500) for anything we do not accept.
+
+def pixel_limit(image_format):
+    """The most pixels (every frame counted) we accept in an image of this format."""
+    if image_format == "WEBP":
+        return min(MAX_PIXELS, MAX_WEBP_PIXELS)
+    return MAX_PIXELS
+
+
+def _megapixels(pixels):
+    """Rounded up to a tenth, so an image just over the limit never reads as the limit;
+    written in the language the message is shown in (40.1, 40,1)."""
+    value = math.ceil(pixels / 100_000) / 10
+    return _number_format(value, decimal_pos=0 if value.is_integer() else 1)
+
+
+def _too_many_pixels(pixels, image_format):
+    return ValidationError(
+        _("The image is too large (%(megapixels)s megapixels); the limit is %(limit)s."),
+        code="too_many_pixels",
+        params={
+            "megapixels": _megapixels(pixels),
+            "limit": pixel_limit(image_format) // 1_000_000,
+        },
+    )
+
+
+def _not_an_image():
+    return ValidationError(_("This file is not a JPEG, PNG or WebP image."), code="not_an_image")
+
+
+def _header(file):
+    """(format, width, height, frames) from the header; no pixel is decoded.
+
+    The parser is Pillow's own for whichever of our formats the first bytes name. Pillow's
+    bomb guard (in Image.open) is left out here on purpose: ours follows at once, counts
+    every frame and tells the editor the real size, where Pillow's would stop anything over
+    twice its limit with an error that says nothing about megapixels.
     """
+    _rewind(file)
+    prefix = file.read(16)
+    for image_format in ACCEPTED_FORMATS:
+        factory, accept = Image.OPEN[image_format]
+        if accept(prefix) is True:
+            _rewind(file)
+            with factory(file, "") as image:
+                return image.format, image.width, image.height, getattr(image, "n_frames", 1)
+    raise UnidentifiedImageError("not a JPEG, PNG or WebP image")
+
+
+def _inspect(file):
+    """(format, pixels of every frame) of an upload we accept; ValidationError otherwise."""
     size = getattr(file, "size", None)
     if size is None:
         _rewind(file)
@@ -54,43 +147,36 @@ def inspect(file):
             code="too_large",
             params={"size": round(size / 1024 / 1024, 1), "limit": MAX_BYTES // 1024 // 1024},
         )
-    _rewind(file)
     try:
-        # Our own limit comes next; Pillow's warning for 100–200 MP would only be noise.
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
-            with Image.open(file) as image:  # reads the header only
-                image_format = image.format
-                width, height = image.size
-                frames = getattr(image, "n_frames", 1) or 1
-    except (UnidentifiedImageError, Image.DecompressionBombError, OSError, ValueError) as error:
-        raise ValidationError(
-            _("This file is not a JPEG, PNG or WebP image."), code="not_an_image"
-        ) from error
+        image_format, width, height, frames = _header(file)
+    except _READ_ERRORS as error:
+        raise _not_an_image() from error
     finally:
         _rewind(file)
-    if image_format not in ACCEPTED_FORMATS:
-        raise ValidationError(_("This file is not a JPEG, PNG or WebP image."), code="not_an_image")
-    if width * height * frames > MAX_PIXELS:
-        raise ValidationError(
-            _("The image is too large (%(megapixels)s megapixels); the limit is %(limit)s."),
-            code="too_many_pixels",
-            params={
-                "megapixels": round(width * height * frames / 1_000_000),
-                "limit": MAX_PIXELS // 1_000_000,
-            },
-        )
-    return image_format
+    if image_format not in ACCEPTED_FORMATS:  # an MPO (multi-picture JPEG), say
+        raise _not_an_image()
+    pixels = width * height * max(frames or 1, 1)
+    if pixels > pixel_limit(image_format):
+        raise _too_many_pixels(pixels, image_format)
+    return image_format, pixels
+
+
+def inspect(file):
+    """Check an upload by its content; returns the Pillow format name.
+
+    Raises ValidationError (a form error, never a 500) for anything we do not accept.
+    """
+    return _inspect(file)[0]
 
 
 def _flatten(image):
     """An image JPEG can hold: RGB, transparent parts on white."""
     if image.mode in ("RGBA", "LA", "PA") or (image.mode == "P" and "transparency" in image.info):
-        rgba = image.convert("RGBA")
+        rgba = image if image.mode == "RGBA" else image.convert("RGBA")
         background = Image.new("RGB", rgba.size, (255, 255, 255))
         background.paste(rgba, mask=rgba.getchannel("A"))
         return background
-    return image.convert("RGB")
+    return image if image.mode == "RGB" else image.convert("RGB")
 
 
 def _encode(image, image_format):
@@ -104,20 +190,109 @@ def _encode(image, image_format):
     return buffer.getvalue()
 
 
-def _load(file):
-    """Decode the first frame, apply the EXIF orientation, keep no metadata."""
+def _stored_mode(image):
+    """The mode an upload's pixels are stored in: RGB, RGBA, L or LA."""
+    if image.mode in ("RGB", "RGBA", "L", "LA"):
+        return image.mode
+    return "RGBA" if "A" in image.getbands() or image.mode == "P" else "RGB"
+
+
+def _fit(size, side):
+    """`size` scaled down to fit a `side` × `side` square, its aspect ratio kept."""
+    width, height = size
+    if max(width, height) <= side:
+        return size
+    scale = side / max(width, height)
+    return max(1, round(width * scale)), max(1, round(height * scale))
+
+
+def _spans(out_size, start, end, limit):
+    """Tiles along one axis of a resize of source [start, end) to `out_size` pixels.
+
+    Yields (output from, output to, source from, source to, crop from, crop to): the crop is
+    the source span widened by the Lanczos filter's reach (3 pixels, times the scale when
+    shrinking), so a tile comes out as it would from resizing the whole image.
+    """
+    scale = (end - start) / out_size
+    reach = math.ceil(3 * max(scale, 1)) + 1
+    for out_from in range(0, out_size, TILE):
+        out_to = min(out_from + TILE, out_size)
+        source_from = start + out_from * scale
+        source_to = min(end, start + out_to * scale)
+        crop_from = max(0, math.floor(source_from) - reach)
+        crop_to = min(limit, math.ceil(source_to) + reach)
+        yield out_from, out_to, source_from, source_to, crop_from, crop_to
+
+
+def _shrink(image, size, box):
+    """The `box` region of `image`, scaled to `size` (Lanczos), in the mode we store.
+
+    Pillow's resize of an RGBA image converts the whole of it to premultiplied RGBa first: a
+    second full-size copy. Here each output tile is made from a small crop of the source,
+    converted on its own, so the decoded image is the only full-size one.
+    """
+    mode = _stored_mode(image)
+    work = _PREMULTIPLIED.get(mode, mode)
+    left, top, right, bottom = box
+    columns = list(_spans(size[0], left, right, image.width))
+    result = Image.new(work, size)
+    for out_top, out_bottom, y_from, y_to, crop_top, crop_bottom in _spans(
+        size[1], top, bottom, image.height
+    ):
+        for out_left, out_right, x_from, x_to, crop_left, crop_right in columns:
+            tile = image.crop((crop_left, crop_top, crop_right, crop_bottom))
+            if tile.mode != mode:
+                tile = tile.convert(mode)
+            if work != mode:
+                tile = tile.convert(work)
+            tile = tile.resize(
+                (out_right - out_left, out_bottom - out_top),
+                Image.Resampling.LANCZOS,
+                box=(x_from - crop_left, y_from - crop_top, x_to - crop_left, y_to - crop_top),
+            )
+            result.paste(tile, (out_left, out_top))
+    return result if work == mode else result.convert(mode)
+
+
+def _upright(image):
+    """The turn the EXIF orientation asks for, or None (also when the EXIF is unreadable)."""
+    try:
+        return _UPRIGHT.get(image.getexif().get(ExifTags.Base.Orientation))
+    except (*_READ_ERRORS, KeyError, TypeError, IndexError):
+        return None
+
+
+def _decode(file, image_format):
+    """The first frame, at most ORIGINAL_MAX_SIDE on its long side, and the turn it needs.
+
+    Only this function holds the full-size decoded image; it is gone when it returns.
+    """
     _rewind(file)
-    with Image.open(file) as source:
+    with Image.open(file, formats=[image_format]) as source:
         source.seek(0)
+        size = _fit(source.size, ORIGINAL_MAX_SIDE)
+        box = (0, 0, *source.size)
+        if image_format == "JPEG" and size != source.size:
+            # libjpeg decodes at 1/2, 1/4 or 1/8 scale, as long as that still covers `size`.
+            drafted = source.draft(None, size)
+            if drafted is not None:
+                box = drafted[1]
         source.load()
-        image = ImageOps.exif_transpose(source)
-        if image is source:
-            image = source.copy()
+        turn = _upright(source)
+        if size == source.size:
+            small = source.convert(_stored_mode(source))
+        else:
+            small = _shrink(source, size, box)
+    return small, turn
+
+
+def _load(file, image_format):
+    """Decode, scale down, turn upright by the EXIF orientation; keep no metadata."""
+    image, turn = _decode(file, image_format)
+    if turn is not None:
+        image = image.transpose(turn)
     # A fresh image carries no EXIF, XMP or text chunks: nothing of the upload but pixels.
-    if image.mode not in ("RGB", "RGBA", "L", "LA"):
-        image = image.convert("RGBA" if "A" in image.getbands() or image.mode == "P" else "RGB")
     image.info = {}
-    image.thumbnail((ORIGINAL_MAX_SIDE, ORIGINAL_MAX_SIDE), Image.Resampling.LANCZOS)
     return image
 
 
@@ -127,10 +302,13 @@ def clean_upload(file):
     Re-encoding writes only the decoded pixels, so anything appended to or hidden in the
     file (a script after the JPEG end marker, HTML in a comment, GPS in EXIF) is gone.
     """
-    image_format = inspect(file)
+    image_format, pixels = _inspect(file)
     try:
-        image = _load(file)
-    except (OSError, ValueError, Image.DecompressionBombError) as error:
+        image = _load(file, image_format)
+    except Image.DecompressionBombError as error:
+        # Pillow's guard, were its limit ever below ours: the same answer as ours.
+        raise _too_many_pixels(pixels, image_format) from error
+    except _READ_ERRORS as error:
         raise ValidationError(
             _("This image could not be read; it may be damaged."), code="broken_image"
         ) from error
@@ -146,6 +324,16 @@ def _rendition_name(original_name, width, extension):
     return f"{stem}-{width}.{extension}"
 
 
+def _open_stored(field_file):
+    """The stored original (re-encoded by us, at most ORIGINAL_MAX_SIDE), decoded as RGB."""
+    with (
+        field_file.storage.open(field_file.name, "rb") as handle,
+        Image.open(handle, formats=list(ACCEPTED_FORMATS)) as source,
+    ):
+        source.load()
+        return _flatten(source)
+
+
 def make_renditions(field_file):
     """Write the WebP and JPEG renditions of a stored image; returns their description.
 
@@ -153,9 +341,7 @@ def make_renditions(field_file):
     Names are storage names; templates turn them into URLs.
     """
     storage = field_file.storage
-    with storage.open(field_file.name, "rb") as handle, Image.open(handle) as source:
-        source.load()
-        image = _flatten(source)
+    image = _open_stored(field_file)
     width, height = image.size
     widths = [w for w in RENDITION_WIDTHS if w < width] + [min(width, RENDITION_WIDTHS[-1])]
     sizes = []

@@ -27,7 +27,7 @@ from django.utils import timezone
 
 from core.caching import cached_locally
 from core.i18n import LANGUAGE_CODES
-from core.text import fold
+from core.text import fold, strip_controls
 from news import selectors
 from news.models import Article, ArticleSummary, Category
 from news.search import fulltext
@@ -51,8 +51,10 @@ _TERM = re.compile(r"[^\W_]+", re.UNICODE)
 
 
 def clean_query(raw):
-    """The query as typed, trimmed to a sane length (a 1,000-character query is cut)."""
-    return " ".join((raw or "").split())[:MAX_QUERY_LENGTH]
+    """The query as typed, without control characters (NUL and the like are dropped, never
+    echoed into the page), spaces collapsed, trimmed to a sane length (a 1,000-character
+    query is cut)."""
+    return " ".join(strip_controls(raw).split())[:MAX_QUERY_LENGTH]
 
 
 def query_terms(query):

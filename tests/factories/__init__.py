@@ -8,7 +8,12 @@ from tests.factories.content import (
     english_only,
     make_photo,
 )
-from tests.factories.forms import admin_form_data, in_english, post_translation
+from tests.factories.forms import (
+    admin_form_data,
+    in_english,
+    post_translation,
+    static_page_with_document,
+)
 from tests.factories.users import (
     PASSWORD,
     author,
@@ -31,4 +36,5 @@ __all__ = [
     "make_translator",
     "post_translation",
     "staff_user",
+    "static_page_with_document",
 ]

@@ -42,3 +42,32 @@ def post_translation(client, url, data):
     page = BeautifulSoup(client.get(url).content, "html.parser")
     shown = page.select_one('input[name="sources"]')
     return client.post(url, {"sources": shown["value"] if shown else "", **data})
+
+
+def static_page_with_document(document_file, title_az="Qanun", title_en="Law"):
+    """(a new static page, what its admin change form sends with one document added)."""
+    from portal.models import StaticPage
+
+    page = StaticPage(title_az="Qanunvericilik", title_en="Legislation")
+    page.save()
+    data = {
+        "title_az": page.title_az,
+        "title_en": page.title_en,
+        "slug_az": page.slug_az,
+        "slug_en": page.slug_en,
+        "body_az": "",
+        "body_en": "",
+        "menu_order": 4,
+        "show_in_menu": "on",
+        "is_published": "on",
+        "source_language": "az",
+        "documents-TOTAL_FORMS": "1",
+        "documents-INITIAL_FORMS": "0",
+        "documents-MIN_NUM_FORMS": "0",
+        "documents-MAX_NUM_FORMS": "1000",
+        "documents-0-title_az": title_az,
+        "documents-0-title_en": title_en,
+        "documents-0-order": "1",
+        "documents-0-file": document_file,
+    }
+    return page, data
