@@ -1,0 +1,13 @@
+"""The newsroom: how editors and authors write, check and publish articles in the admin.
+
+`admin.py` (the article admin, loaded by `news/admin.py` for Django's admin discovery),
+`forms.py`, `workflow.py` (status changes, one transaction each), `revisions.py`
+(django-reversion), `images.py` (uploads checked, re-encoded and cut into renditions),
+`media_cleanup.py` (files go with their rows).
+
+The rest of the code uses only what is named here.
+"""
+
+from news.newsroom.images import refresh_renditions
+
+__all__ = ["refresh_renditions"]

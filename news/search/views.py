@@ -15,7 +15,7 @@ from core.i18n import current_language
 from core.seo import alternates_for
 from news import search, selectors
 from news.addresses import named_path
-from news.search import results as search_results
+from news.search.results import list_items
 
 
 def _int_or_none(value):
@@ -54,7 +54,7 @@ def search_page(request):
         # make every full garbage collection of the worker long, tens of milliseconds
         # in the middle of some reader's page.
         ids = tuple(article.pk for article in results.articles)
-        items = search_results.list_items(results.articles, results.terms, language)
+        items = list_items(results.articles, results.terms, language)
         return dataclasses.replace(results, articles=()), ids, items
 
     # One page of results is the same for every reader until content changes: kept in

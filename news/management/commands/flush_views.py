@@ -6,7 +6,7 @@ safety net, and the benchmark, which needs exact totals at a known moment.
 
 from django.core.management.base import BaseCommand
 
-from news.view_counts import buffer as view_buffer
+from news import view_counts
 
 
 class Command(BaseCommand):
@@ -20,8 +20,8 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, orphans_now, **options):
-        if not view_buffer.enabled():
+        if not view_counts.buffer.enabled():
             self.stdout.write("No view buffer configured (VIEW_BUFFER_URL / REDIS_URL unset).")
             return
-        written = view_buffer.flush(orphan_seconds=0 if orphans_now else None)
+        written = view_counts.flush(orphan_seconds=0 if orphans_now else None)
         self.stdout.write(f"Flushed {written} views.")

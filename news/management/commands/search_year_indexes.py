@@ -6,7 +6,7 @@ from django.core.management.base import BaseCommand
 from django.db import connection
 from django.utils import timezone
 
-from news.search import year_indexes as search_indexes
+from news.search import year_indexes
 
 
 class Command(BaseCommand):
@@ -21,7 +21,7 @@ class Command(BaseCommand):
             return
         # Without locking out writers, unless inside a transaction (which cannot).
         concurrently = not connection.in_atomic_block
-        kept, dropped = search_indexes.keep_recent_year_indexes(year, concurrently=concurrently)
+        kept, dropped = year_indexes.keep_recent_year_indexes(year, concurrently=concurrently)
         self.stdout.write(f"Search year indexes: {kept[0]}–{kept[-1]}.")
         if dropped:
             self.stdout.write(f"Dropped those of {', '.join(map(str, dropped))}.")

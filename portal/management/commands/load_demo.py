@@ -9,10 +9,9 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from core.text import slugify_az
-from news import demo_data
+from news import demo_data, newsroom
 from news.demo_photos import draw_photo
 from news.models import Article, Category
-from news.newsroom import images
 from portal.demo_documents import load_documents
 from portal.models import SiteSettings, StaticPage
 
@@ -91,7 +90,7 @@ class Command(BaseCommand):
                 article.photo.save(f"demo-{index}.jpg", ContentFile(draw_photo(index)), save=False)
             article.save()
             # Demo photos get their renditions like uploads do (made once, here).
-            images.refresh_renditions(article)
+            newsroom.refresh_renditions(article)
             created += 1
         return created
 
