@@ -3,6 +3,7 @@ down, and request bodies refused before anything reads them."""
 
 import logging
 
+from django.conf import settings
 from django.contrib.sitemaps import views as sitemap_views
 from django.contrib.syndication.views import Feed
 from django.core.signals import request_finished
@@ -227,7 +228,10 @@ def refuse_large_body(request, max_bytes):
 
 
 class RequestBodyLimitMiddleware:
-    """413 for a request body larger than its view declares (`limit_request_body`).
+    """413 for a request body larger than its view declares (`limit_request_body`), or,
+    for a view that declares nothing, larger than ANONYMOUS_MAX_REQUEST_BODY when the
+    sender has no session (nobody logged in: the admin's login form and the like). Staff
+    uploads come with a session and keep Django's own limits.
 
     It must come before CsrfViewMiddleware, whose process_view reads request.POST.
     gunicorn cannot cap a body's size; the proxy in front can (nginx: client_max_body_size).
@@ -241,6 +245,8 @@ class RequestBodyLimitMiddleware:
 
     def process_view(self, request, view_func, view_args, view_kwargs):
         max_bytes = getattr(view_func, "max_request_body", None)
-        if max_bytes is None:
+        if max_bytes is None and settings.SESSION_COOKIE_NAME not in request.COOKIES:
+            max_bytes = settings.ANONYMOUS_MAX_REQUEST_BODY
+        if max_bytes is None or request.method in ("GET", "HEAD", "OPTIONS"):
             return None
         return refuse_large_body(request, max_bytes)

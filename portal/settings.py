@@ -239,6 +239,9 @@ WHITENOISE_ADD_HEADERS_FUNCTION = _static_file_headers
 # body: a view open to everyone declares its own limit (portal.middleware.limit_request_body).
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+# The largest body a sender without a session may post to a view that declares no limit of
+# its own (portal.middleware.RequestBodyLimitMiddleware): the admin's login form and the like.
+ANONYMOUS_MAX_REQUEST_BODY = 256 * 1024
 FILE_UPLOAD_PERMISSIONS = 0o644
 
 # Security. HTTPS settings are on in production (DEBUG off). Behind a TLS-terminating

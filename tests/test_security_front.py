@@ -210,6 +210,34 @@ def test_a_normal_appeal_still_works(client):
     assert client.get("/az/muraciet/").status_code == 200
 
 
+@pytest.mark.django_db
+def test_a_big_body_to_the_admin_login_without_a_session_is_refused_unread():
+    client = Client(enforce_csrf_checks=True)
+    assert client.get("/admin/login/").status_code == 200  # sets the CSRF cookie only
+    limit = django_settings.ANONYMOUS_MAX_REQUEST_BODY
+    body = CountingStream(64 * 1024)
+    response = post_stream(
+        client,
+        "/admin/login/",
+        body,
+        "multipart/form-data; boundary=xyz",
+        CONTENT_LENGTH=str(limit + 1),
+    )
+    assert response.status_code == 413
+    assert body.read_bytes == 0
+
+
+@pytest.mark.django_db
+def test_a_signed_in_editor_keeps_djangos_own_limits(admin_client):
+    """Photos of up to 10 MB come with a session: the anonymous limit is not theirs."""
+    limit = django_settings.ANONYMOUS_MAX_REQUEST_BODY
+    body = CountingStream(limit + 1)
+    response = post_stream(
+        admin_client, "/admin/news/tag/add/", body, CONTENT_LENGTH=str(limit + 1)
+    )
+    assert response.status_code != 413
+
+
 def test_the_body_limit_is_checked_before_csrf_reads_the_form():
     middleware = django_settings.MIDDLEWARE
     limit = middleware.index("portal.middleware.RequestBodyLimitMiddleware")
