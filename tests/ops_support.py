@@ -346,6 +346,17 @@ class Gunicorn:
         """Where the log ends now: pass it to `served_by` to look only at what follows."""
         return self.log_path.stat().st_size
 
+    def assert_recovered_without_restart(self, master, workers, since, what):
+        """The master and the very workers it had before an outage still run (a worker
+        that crashed or was replaced has a new pid), and they alone answered every
+        request logged after byte `since` of the log, when `what` came back."""
+        assert self.process.poll() is None
+        assert self.process.pid == master
+        assert self.worker_pids() == workers
+        served = self.served_by(since)
+        assert served, f"no request logged since {what} came back"
+        assert set(served) <= workers, (served, workers)
+
     def served_by(self, since=0):
         """{pid: number of requests} of the workers that wrote access-log lines after
         byte `since` of the log."""

@@ -128,11 +128,5 @@ def test_redis_outage_serves_pages_loses_no_views_and_recovers_without_restart(
             counted = Article.objects.get(pk=article.pk).view_count
             assert counted == expected, _diagnosis(server, scratch_redis, article)
 
-            # Recovered without a restart: the master and the very workers it had before
-            # the outage, which also answered every request since Redis came back.
-            assert server.process.poll() is None
-            assert server.process.pid == master
-            assert server.worker_pids() == workers
-            served = server.served_by(recovered_from)
-            assert served, "no request logged since Redis came back"
-            assert set(served) <= workers, (served, workers)
+            # Recovered without a restart, by the same workers.
+            server.assert_recovered_without_restart(master, workers, recovered_from, "Redis")

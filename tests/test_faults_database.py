@@ -139,15 +139,8 @@ def test_real_outage_answers_503_and_recovers_without_restart(tmp_path):
                 time.sleep(0.2)
             assert set(statuses) == {200}
             assert http_get(server.url + "/readyz")[0] == 200
-            # Recovered without a restart: the master and the very workers it had before
-            # the outage (a worker that crashed or was replaced has a new pid), which also
-            # answered every request since the database came back.
-            assert server.process.poll() is None
-            assert server.process.pid == master
-            assert server.worker_pids() == workers
-            served = server.served_by(recovered_from)
-            assert served, "no request logged since the database came back"
-            assert set(served) <= workers, (served, workers)
+            # Recovered without a restart, by the same workers.
+            server.assert_recovered_without_restart(master, workers, recovered_from, "the database")
         log = (tmp_path / "gunicorn.log").read_text()
     # The outage is in the logs as JSON lines, each with the request id.
     assert '"logger": "portal.middleware", "message": "database unavailable' in log

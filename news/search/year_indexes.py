@@ -62,7 +62,7 @@ def _existing_names():
 
 def existing_years():
     """The years that have a per-year index now (in any language)."""
-    return {int(match.group(2)) for name in _existing_names() if (match := _NAME.match(name))}
+    return {int(_NAME.match(name).group(2)) for name in existing()}
 
 
 def _execute(statement):
