@@ -112,9 +112,12 @@ def _write_row(*, expected=None):
 
 
 def _adopt(version, next_due):
+    """Take `version` as read now. Versions only grow: a read that started before this
+    worker adopted its own newer commit must not take it back."""
     with _known_lock:
+        _known["read_at"] = time.monotonic()
         if _known["version"] is None or version >= _known["version"]:
-            _known.update(version=version, next_due=next_due, read_at=time.monotonic())
+            _known.update(version=version, next_due=next_due)
 
 
 def _refresh():
@@ -127,14 +130,8 @@ def _refresh():
         with _known_lock:
             _known["read_at"] = time.monotonic()
         return _known["version"], _known["next_due"]
-    with _known_lock:
-        # Versions only grow: a read that started before this worker adopted its own
-        # newer commit must not take it back.
-        if _known["version"] is not None and version < _known["version"]:
-            _known["read_at"] = time.monotonic()
-        else:
-            _known.update(version=version, next_due=next_due, read_at=time.monotonic())
-        return _known["version"], _known["next_due"]
+    _adopt(version, next_due)
+    return _known["version"], _known["next_due"]
 
 
 def _pending_version():
