@@ -8,6 +8,14 @@
 The rest of the code uses only what is named here.
 """
 
+from news.newsroom.events import EVENTS, PUBLISHED, RETURNED, SUBMITTED, newsroom_event
 from news.newsroom.images import refresh_renditions
 
-__all__ = ["refresh_renditions"]
+__all__ = [
+    "EVENTS",
+    "PUBLISHED",
+    "RETURNED",
+    "SUBMITTED",
+    "newsroom_event",
+    "refresh_renditions",
+]
