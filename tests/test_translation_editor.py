@@ -147,7 +147,7 @@ def test_a_too_long_title_is_a_form_error_not_a_crash(translator_client):
     response = post_translation(
         translator_client, url(article), {"title": "x" * 301, "body": "", "_save": "1"}
     )
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "errorlist" in response.content.decode()
     assert Article.objects.get(pk=article.pk).title_en == ""
 
@@ -179,7 +179,7 @@ def test_the_word_diff_escapes_text_and_separates_paragraphs():
     from translators.diff import word_diff
 
     html = str(word_diff("<p>Bir.</p><p>İki</p>", "<p>Bir.</p><p>İki &lt;script&gt;</p>"))
-    assert html == "Bir. İki <ins>&lt;script&gt;</ins>"
+    assert html == "<p>Bir.</p><p>İki <ins>&lt;script&gt;</ins></p>"
 
 
 def test_a_change_to_the_original_while_translating_is_caught(translator_client):
@@ -188,18 +188,32 @@ def test_a_change_to_the_original_while_translating_is_caught(translator_client)
     article = azerbaijani_only(title_az="Köhnə başlıq")
     page = Soup(translator_client.get(url(article)).content, "html.parser")
     shown = page.select_one('input[name="sources"]')["value"]
+    version = page.select_one('input[name="edit_version"]')["value"]
     # An editor changes the original in the meantime.
     article.title_az = "Yeni başlıq"
     article.save()
-    data = {"sources": shown, "title": "Old headline", "body": "<p>Text.</p>", "_save": "1"}
+    data = {
+        "sources": shown,
+        "edit_version": version,
+        "title": "Old headline",
+        "body": "<p>Text.</p>",
+        "_save": "1",
+    }
     response = translator_client.post(url(article), data)
-    assert response.status_code == 200
+    assert response.status_code == 409
     html = response.content.decode()
     assert "The original was changed while you were translating" in html
     assert "Yeni başlıq" in html
     assert "Old headline" in html  # the translator's text is kept
     assert Article.objects.get(pk=article.pk).title_en == ""
     # Saving again from the refreshed page works.
-    refreshed = Soup(html, "html.parser").select_one('input[name="sources"]')["value"]
-    response = translator_client.post(url(article), {**data, "sources": refreshed})
+    refreshed = Soup(html, "html.parser")
+    response = translator_client.post(
+        url(article),
+        {
+            **data,
+            "sources": refreshed.select_one('input[name="sources"]')["value"],
+            "edit_version": refreshed.select_one('input[name="edit_version"]')["value"],
+        },
+    )
     assert response.status_code == 302

@@ -42,12 +42,14 @@ def unit(root, unit_id):
     return root.find(f".//x:unit[@id='{unit_id}']", NS)
 
 
-def translate(root, unit_id, text):
-    segment = unit(root, unit_id).find("x:segment", NS)
+def translate(root, unit_id, text, segment_id="s1"):
+    """Fill one segment's target as a tool would: `text` may hold inline codes."""
+    segment = unit(root, unit_id).find(f"x:segment[@id='{segment_id}']", NS)
     target = segment.find("x:target", NS)
-    if target is None:
-        target = ElementTree.SubElement(segment, f"{{{XLIFF_NS}}}target")
-    target.text = text
+    if target is not None:
+        segment.remove(target)
+    fragment = f'<target xmlns="{XLIFF_NS}">{text}</target>'
+    segment.append(ElementTree.fromstring(fragment))  # noqa: S314 - the test's own text
     segment.set("state", "translated")
 
 
@@ -60,18 +62,27 @@ def upload(client, data, language="en", name="translated.xlf"):
     )
 
 
-def test_the_export_is_xliff_2_with_source_fingerprints_and_escaped_markup(
-    client, translator, article
-):
+def test_the_export_has_inline_codes_notes_and_length_limits(client, translator, article):
     root = export(client, f"article:{article.pk}")
     assert root.tag == f"{{{XLIFF_NS}}}xliff"
     assert (root.get("version"), root.get("srcLang"), root.get("trgLang")) == ("2.0", "az", "en")
     body = unit(root, f"article.{article.pk}.body")
     assert body.get(FINGERPRINT)
-    # The markup is text inside <source>, not XML elements a tool could mangle.
+    # The text a translator sees has no markup and no link address: codes stand for them.
     source = body.find("x:segment/x:source", NS)
-    assert len(source) == 0
-    assert source.text == article.body_az
+    assert "".join(source.itertext()) == "Birinci vacib abzas və keçid."
+    codes = source.findall("x:pc", NS)
+    assert [(code.get("id"), code.get("type")) for code in codes] == [("1", "fmt"), ("2", "link")]
+    data = {item.get("id"): item.text for item in body.findall("x:originalData/x:data", NS)}
+    assert data["d1"] == "<strong>"
+    assert data["d2"].startswith('<a href="https://example.org"')
+    notes = {note.get("category"): note.text for note in body.findall("x:notes/x:note", NS)}
+    assert notes["field"] == "body"
+    assert notes["location"].endswith(article.get_absolute_url("az"))
+    title = unit(root, f"article.{article.pk}.title")
+    limit = title.get("{urn:oasis:names:tc:xliff:sizerestriction:2.0}sizeRestriction")
+    assert limit == "300"
+    assert "300" in title.find("x:notes/x:note[@category='length']", NS).text
     assert unit(root, f"article.{article.pk}.photo_alt") is None  # no source text, no unit
 
 
@@ -83,8 +94,8 @@ def test_round_trip_fills_the_english_page(client, translator, article):
     translate(
         root,
         f"article.{article.pk}.body",
-        '<p>The first <strong>important</strong> paragraph and a <a href="https://example.org">link</a>.'
-        '<script>alert(1)</script></p><p onclick="x()">Second.</p>',
+        'The first <pc id="1">important</pc> paragraph and a <pc id="2">link</pc>. '
+        "&lt;script&gt;alert(1)&lt;/script&gt;",
     )
     translate(root, f"photo.{photo.pk}.alt", "The new homes")
     translate(root, f"photo.{photo.pk}.caption", "Khankendi, 2026")
@@ -94,13 +105,16 @@ def test_round_trip_fills_the_english_page(client, translator, article):
 
     article.refresh_from_db()
     assert article.is_written_in("en")
+    assert article.body_en == (
+        '<p>The first <strong>important</strong> paragraph and a <a href="https://example.org" '
+        'rel="noopener noreferrer">link</a>. &lt;script&gt;alert(1)&lt;/script&gt;</p>'
+    )
     page = client.get(article.get_absolute_url("en"))
     assert page.status_code == 200
     html = page.content.decode()
     assert "New homes for refugees" in html
     assert "<strong>important</strong>" in html
-    assert "alert(1)" not in html
-    assert "onclick" not in html
+    assert "<script>alert(1)" not in html  # markup typed as text stays text
     assert "This article is available only in Azerbaijani" not in html
     photo.refresh_from_db()
     assert (photo.alt_en, photo.caption_en) == ("The new homes", "Khankendi, 2026")
@@ -114,6 +128,22 @@ def test_round_trip_fills_the_english_page(client, translator, article):
         "missing": [],
         "outdated": [],
     }
+
+
+def test_a_translated_body_goes_out_again_as_targets(client, translator, article):
+    root = export(client, f"article:{article.pk}")
+    translate(
+        root,
+        f"article.{article.pk}.body",
+        'The first <pc id="1">important</pc> paragraph and a <pc id="2">link</pc>.',
+    )
+    assert upload(client, root).status_code == 302
+    again = unit(export(client, f"article:{article.pk}"), f"article.{article.pk}.body")
+    segment = again.find("x:segment", NS)
+    assert segment.get("state") == "translated"
+    target = segment.find("x:target", NS)
+    assert "".join(target.itertext()) == "The first important paragraph and a link."
+    assert [code.get("id") for code in target.findall("x:pc", NS)] == ["1", "2"]
 
 
 def test_the_import_is_logged_with_who_and_what(client, translator, article):
@@ -183,7 +213,7 @@ def test_categories_pages_and_the_quote_banner_travel_too(client, translator):
     root = export(client, f"category:{category.pk}", f"page:{page.pk}", "settings:1")
     translate(root, f"category.{category.pk}.name", "Events")
     translate(root, f"page.{page.pk}.title", "About us")
-    translate(root, f"page.{page.pk}.body", "<p>The Committee.</p>")
+    translate(root, f"page.{page.pk}.body", "The Committee.")
     translate(root, "settings.1.quote_text", "The quote")
     assert upload(client, root).status_code == 302
     category.refresh_from_db()

@@ -1,10 +1,11 @@
-"""Translators in the admin: profiles, the import log, and a way in to the workspace."""
+"""Translators in the admin: profiles, the import log, the glossary, and a way in to the
+workspace."""
 
 from django.contrib import admin
 from django.shortcuts import redirect
 
 from translators import access
-from translators.models import ImportLog, TranslationBoard, TranslatorProfile
+from translators.models import GlossaryTerm, ImportLog, TranslationBoard, TranslatorProfile
 
 
 @admin.register(TranslatorProfile)
@@ -60,3 +61,13 @@ class TranslationBoardAdmin(admin.ModelAdmin):
 
     def changelist_view(self, request, extra_context=None):
         return redirect("translators:board")
+
+
+@admin.register(GlossaryTerm)
+class GlossaryTermAdmin(admin.ModelAdmin):
+    """Editors keep the glossary (the model's permissions); translators read it in the
+    editor, next to the text that uses a term."""
+
+    list_display = ["term_az", "term_en", "category", "required", "note"]
+    list_filter = ["category", "required"]
+    search_fields = ["term_az", "term_en", "note"]

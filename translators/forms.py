@@ -6,7 +6,7 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from core.editor import body_form_field
-from translators import state
+from translators import checks, services, state
 from translators.fingerprints import fingerprint
 from translators.registry import BOARD_KINDS, PHOTO
 
@@ -66,10 +66,16 @@ class TranslationForm(forms.Form):
     Field names are "<field>" and "photo-<pk>-<field>"; every outdated field also has a
     "still correct" box named "confirm-<name>". A hidden fingerprint of the original as
     shown catches an editor changing it while the translator works: such a save is
-    refused and the page shows the new original (the translator's text is kept).
+    refused and the page shows the new original (the translator's text is kept). Where
+    the model has an edit version, the form also carries the version it was opened at,
+    claimed when it saves (core.concurrency).
     """
 
     sources = forms.CharField(widget=forms.HiddenInput, required=False)
+    override = forms.BooleanField(label=_("Save despite the warnings"), required=False)
+    override_reason = forms.CharField(
+        label=_("Why the warnings do not apply"), max_length=300, required=False, strip=True
+    )
 
     def __init__(self, *args, kind, obj, photos, language, source_language, outdated, **kwargs):
         super().__init__(*args, **kwargs)
@@ -94,6 +100,11 @@ class TranslationForm(forms.Form):
                     outdated=outdated,
                 )
         self.initial["sources"] = self.sources_fingerprint()
+        if services.has_edit_version(obj):
+            self.fields["edit_version"] = forms.IntegerField(
+                widget=forms.HiddenInput, required=False, min_value=0
+            )
+            self.initial["edit_version"] = obj.edit_version
 
     def _add(self, form_name, kind, owner, name, *, source_language, outdated):
         self.fields[form_name] = _text_field(
@@ -132,6 +143,36 @@ class TranslationForm(forms.Form):
                 code="source_changed",
             )
         return cleaned
+
+    def opened_version(self):
+        """The edit version the form was opened at; a form posted without one (an old tab)
+        counts as opened at the oldest, so it never overwrites anything unnoticed."""
+        if "edit_version" not in self.fields:
+            return None
+        value = self.cleaned_data.get("edit_version")
+        return 0 if value is None else value
+
+    def carry_version(self, version):
+        """Re-render carrying `version`: the next save is a deliberate one over it."""
+        self.data = self.data.copy()
+        self.data["edit_version"] = str(version)
+
+    def findings(self, terms):
+        """{form field name: [checks.Finding]} for every translated field."""
+        found = {}
+        for form_name, kind, owner, name in self.entries:
+            if name not in kind.fields:
+                continue
+            result = checks.check_field(
+                state.text(owner, name, self.source_language),
+                self.cleaned_data.get(form_name) or "",
+                rich=name in kind.rich,
+                languages=(self.source_language, self.language),
+                terms=terms,
+            )
+            if result:
+                found[form_name] = result
+        return found
 
     def values_for(self, owner):
         """({field: value}, {confirmed fields}) for one owner (the object or a photo)."""

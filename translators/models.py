@@ -93,3 +93,71 @@ class TranslationBoard(TranslatorProfile):
         proxy = True
         verbose_name = _("translation status")
         verbose_name_plural = _("translation status")
+
+
+class MemorySegment(models.Model):
+    """One translated segment, per language pair: what translation memory suggests from.
+
+    `source_text` is the segment's text alone (what matching compares); `source_html`
+    and `target_html` keep its inline markup; `bands` are its MinHash bands, which find
+    fuzzy candidates (translators.memory).
+    """
+
+    source_language = models.CharField(max_length=2)
+    target_language = models.CharField(max_length=2)
+    source_hash = models.CharField(max_length=64)
+    target_hash = models.CharField(max_length=64)
+    source_text = models.TextField()
+    source_html = models.TextField()
+    target_html = models.TextField()
+    bands = models.TextField(blank=True, default="")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source_language", "target_language", "source_hash", "target_hash"],
+                name="memory_segment_unique",
+            )
+        ]
+        verbose_name = _("translation memory segment")
+        verbose_name_plural = _("translation memory")
+
+    def __str__(self):
+        return f"{self.source_language}→{self.target_language}: {self.source_text[:60]}"
+
+
+class GlossaryTerm(models.Model):
+    """A term with its required translation: place names, programmes, titles."""
+
+    class Category(models.TextChoices):
+        PLACE = "place", _("place name")
+        PROGRAMME = "programme", _("programme")
+        TITLE = "title", _("title or body")
+        OTHER = "other", _("other")
+
+    term_az = models.CharField(_("term in Azerbaijani"), max_length=200)
+    term_en = models.CharField(_("term in English"), max_length=200)
+    category = models.CharField(
+        _("category"), max_length=12, choices=Category.choices, default=Category.OTHER
+    )
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    required = models.BooleanField(
+        _("required"),
+        default=True,
+        help_text=_("A translation that leaves the term out gets a warning."),
+    )
+
+    class Meta:
+        ordering = ["term_az"]
+        verbose_name = _("glossary term")
+        verbose_name_plural = _("glossary")
+        constraints = [
+            models.UniqueConstraint(fields=["term_az", "term_en"], name="glossary_term_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.term_az} → {self.term_en}"
+
+    def term(self, language):
+        return getattr(self, f"term_{language}", "") or ""

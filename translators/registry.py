@@ -22,6 +22,11 @@ class Kind:
     multiline: frozenset = field(default_factory=frozenset)
     # Untracked fields the translator may also set (slugs are decoration).
     extra: tuple = ()
+    # Fields readers see only in a state: {field: (attribute, value)}. Elsewhere their
+    # translation never makes the object missing or outdated.
+    shown_when: dict = field(default_factory=dict)
+    # (attribute, value) of the objects whose translation matters first.
+    published_when: tuple = ()
 
     @property
     def model(self):
@@ -30,6 +35,16 @@ class Kind:
     @property
     def editable(self):
         return self.fields + self.extra
+
+    @property
+    def condition_columns(self):
+        """The columns `shown()` reads, to load with the text."""
+        return sorted({attribute for attribute, _value in self.shown_when.values()})
+
+    def shown(self, obj, name):
+        """Whether readers see field `name` of `obj` now."""
+        condition = self.shown_when.get(name)
+        return condition is None or getattr(obj, condition[0], None) == condition[1]
 
 
 ARTICLE = Kind(
@@ -40,6 +55,9 @@ ARTICLE = Kind(
     rich=frozenset({"body"}),
     multiline=frozenset({"lead"}),
     extra=("slug",),
+    # A reason for withdrawal is shown only on a withdrawn article.
+    shown_when={"withdrawn_reason": ("status", "withdrawn")},
+    published_when=("status", "published"),
 )
 CATEGORY = Kind(
     key="category",

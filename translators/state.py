@@ -56,9 +56,12 @@ def field_state(obj, field, language, source_language):
 
 
 def field_states(obj, kind, language, source_language):
-    """{field: state} for the kind's tracked fields that have source text."""
+    """{field: state} for the kind's tracked fields that have source text and that
+    readers see (a withdrawal reason of an article that is not withdrawn has no state)."""
     states = {}
     for field in kind.fields:
+        if not kind.shown(obj, field):
+            continue
         state = field_state(obj, field, language, source_language)
         if state is not None:
             states[field] = state

@@ -139,7 +139,13 @@ def refresh_article_summary(article_id):
     columns = [f"{field}_{code}" for field in ARTICLE.fields for code in state.LANGUAGE_CODES]
     article = (
         Article.objects.filter(pk=article_id)
-        .only("id", "source_language", "translation_fingerprints", *columns)
+        .only(
+            "id",
+            "source_language",
+            "translation_fingerprints",
+            *ARTICLE.condition_columns,
+            *columns,
+        )
         .first()
     )
     if article is None:

@@ -16,4 +16,5 @@ urlpatterns = [
     ),
     path("export/", admin.site.admin_view(views.export), name="export"),
     path("import/", admin.site.admin_view(views.import_file), name="import"),
+    path("history/", admin.site.admin_view(views.own_history), name="history"),
 ]

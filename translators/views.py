@@ -7,7 +7,7 @@ translators.access allows them.
 
 from csp.decorators import csp_update
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -17,9 +17,21 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 from js_asset import Media as NonceMedia
 
+from core.concurrency import StaleEditError, last_revision
 from core.editor import editor_csp_update
 from core.sanitizer import sanitize_html
-from translators import access, selectors, services, state, xliff
+from translators import (
+    access,
+    checks,
+    glossary,
+    history,
+    inline,
+    memory,
+    selectors,
+    services,
+    state,
+    xliff,
+)
 from translators.diff import word_diff
 from translators.forms import BoardFilterForm, ImportForm, TranslationForm
 from translators.models import ImportLog, TranslationSnapshot
@@ -71,6 +83,8 @@ def board(request):
             language=language,
             editable_languages=languages,
             query=query.urlencode(),
+            # Editors follow the team's progress; translators see their own history.
+            progress=selectors.progress() if request.user.has_perm(access.ANY_LANGUAGE) else None,
         ),
     )
 
@@ -90,8 +104,40 @@ def _check_language(request, obj, language):
         raise PermissionDenied
 
 
-def _sources(kind, obj, photos, *, source_language, language, form):
-    """One row per form field: source text, what changed since the last translation."""
+def _aids(form, source_language, language):
+    """Per form field: the source's segments with memory suggestions, glossary entries."""
+    terms = glossary.terms()
+    segments, texts = {}, []
+    for form_name, owner_kind, owner, name in form.entries:
+        if name not in owner_kind.fields:
+            continue
+        source = state.text(owner, name, source_language)
+        cut = xliff.segmented(owner_kind, name, source)
+        segments[form_name] = [inline.content_text(s.content) for s in cut.segments]
+        texts += segments[form_name]
+    found = memory.suggestions(source_language, language, texts)
+    aids = {}
+    for form_name, _kind, owner, name in form.entries:
+        source = state.text(owner, name, source_language)
+        entries = glossary.used_in(source, source_language, language, terms)
+        suggestions = [
+            {
+                "source": text,
+                "matches": [
+                    {**match, "target_html": mark_safe(sanitize_html(match["target"]))}
+                    for match in found[text]
+                ],
+            }
+            for text in segments.get(form_name, [])
+            if text in found
+        ]
+        aids[form_name] = {"glossary": entries, "memory": suggestions}
+    return aids, terms
+
+
+def _sources(kind, obj, photos, *, source_language, language, form, findings=None):
+    """One row per form field: source text, what changed since the last translation,
+    memory suggestions, glossary entries and the checks' findings."""
     keys = [(kind.key, obj.pk)] + [(PHOTO.key, photo.pk) for photo in photos]
     snapshots = {
         (s.kind, s.object_id, s.field): s
@@ -99,6 +145,7 @@ def _sources(kind, obj, photos, *, source_language, language, form):
             kind__in={key[0] for key in keys}, object_id__in={key[1] for key in keys}
         )
     }
+    aids, _terms = _aids(form, source_language, language)
     rows = []
     for form_name, owner_kind, owner, name in form.entries:
         field_state = (
@@ -112,6 +159,7 @@ def _sources(kind, obj, photos, *, source_language, language, form):
         changes = None
         if field_state == state.OUTDATED and snapshot is not None:
             changes = word_diff(snapshot.source_text, source)
+        aid = aids[form_name]
         rows.append(
             {
                 "field": form[form_name],
@@ -121,15 +169,67 @@ def _sources(kind, obj, photos, *, source_language, language, form):
                 "source": source,
                 # Stored bodies are clean already; cleaning again costs little and
                 # keeps this page safe even if a row was written around the model.
-                "source_html": mark_safe(sanitize_html(source)) if rich else "",
+                "source_html": mark_safe(sanitize_html(source))
+                if rich
+                else glossary.highlight(source, aid["glossary"], source_language),
                 "rich": rich,
                 "state": field_state,
                 "label": state.LABELS.get(field_state, ""),
                 "changes": changes,
                 "photo": owner if owner_kind is PHOTO else None,
+                "glossary": aid["glossary"],
+                "memory": aid["memory"],
+                "findings": (findings or {}).get(form_name, []),
             }
         )
     return rows
+
+
+def _conflict(obj):
+    """Who saved `obj` last, for the conflict answer (None if no revision says)."""
+    current = type(obj)._default_manager.filter(pk=obj.pk).first()
+    revision = last_revision(current) if current is not None else None
+    return {"current": current, "revision": revision}
+
+
+def _save(request, kind, obj, photos, form, language, findings):  # noqa: PLR0917
+    """Save the form as one revision; StaleEditError if someone saved since it opened."""
+    values, confirmed = form.values_for(obj)
+    comment = services.EDITOR_COMMENT
+    reason = form.cleaned_data.get("override_reason")
+    if reason and any(f.needs_reason for found in findings.values() for f in found):
+        comment = f"{comment}; {_('warnings overridden')}: {reason}"
+    with services.recorded(request.user, comment):
+        services.save_translation(
+            kind,
+            obj,
+            language,
+            values,
+            user=request.user,
+            confirmed=confirmed,
+            photos=[(photo, *form.values_for(photo)) for photo in photos],
+            opened_version=form.opened_version(),
+        )
+
+
+def _notices(request, form, findings):
+    """What the checks noticed in a saved translation, as messages on the next page."""
+    for form_name, found in findings.items():
+        label = form.fields[form_name].label
+        for finding in found:
+            if finding.level == checks.NOTICE:
+                messages.warning(request, f"{label}: {finding.message}")
+
+
+def _after_save(request, kind, obj, language):
+    messages.success(request, _("The translation was saved."))
+    if "_next" in request.POST:
+        following = selectors.next_needing_work(kind, language, obj.pk)
+        if following is None:
+            messages.info(request, _("Nothing else is waiting in this language."))
+            return redirect(f"{reverse('translators:board')}?language={language}")
+        return redirect("translators:edit", kind.key, following.pk, language)
+    return redirect("translators:edit", kind.key, obj.pk, language)
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -151,25 +251,29 @@ def edit(request, kind_key, pk, language):
         source_language=source_language,
         outdated=outdated,
     )
-    if request.method == "POST" and form.is_valid():
-        values, confirmed = form.values_for(obj)
-        services.save_translation(
-            kind,
-            obj,
-            language,
-            values,
-            user=request.user,
-            confirmed=confirmed,
-            photos=[(photo, *form.values_for(photo)) for photo in photos],
-        )
-        messages.success(request, _("The translation was saved."))
-        if "_next" in request.POST:
-            following = selectors.next_needing_work(kind, language, obj.pk)
-            if following is None:
-                messages.info(request, _("Nothing else is waiting in this language."))
-                return redirect(f"{reverse('translators:board')}?language={language}")
-            return redirect("translators:edit", kind.key, following.pk, language)
-        return redirect("translators:edit", kind.key, obj.pk, language)
+    findings, conflict, status = {}, None, 200
+    if request.method == "POST":
+        if form.is_valid():
+            findings = form.findings(glossary.terms())
+            levels = {f.level for found in findings.values() for f in found}
+            reason = form.cleaned_data["override_reason"]
+            overridden = form.cleaned_data["override"] and reason
+            if form.cleaned_data["override"] and not reason:
+                form.add_error("override_reason", _("Say why the warnings do not apply."))
+            elif checks.BLOCKING not in levels and (checks.CONFIRM not in levels or overridden):
+                try:
+                    _save(request, kind, obj, photos, form, language, findings)
+                except StaleEditError:
+                    conflict = _conflict(obj)
+                    form.carry_version(conflict["current"].edit_version)
+                else:
+                    _notices(request, form, findings)
+                    return _after_save(request, kind, obj, language)
+        elif form.has_error(NON_FIELD_ERRORS, "source_changed"):
+            conflict = _conflict(obj)
+            if "edit_version" in form.fields and conflict["current"] is not None:
+                form.carry_version(conflict["current"].edit_version)
+        status = 409 if conflict else 400
     return render(
         request,
         "admin/translators/edit.html",
@@ -187,11 +291,15 @@ def edit(request, kind_key, pk, language):
                 source_language=source_language,
                 language=language,
                 form=form,
+                findings=findings,
             ),
+            warnings=any(f.needs_reason for found in findings.values() for f in found),
+            conflict=conflict,
             language=language,
             source_language=source_language,
             public_url=obj.get_absolute_url(language) if kind is ARTICLE else None,
         ),
+        status=status,
     )
 
 
@@ -233,7 +341,13 @@ def export(request):
             else _("Choose at least one object that needs this language."),
         )
         return redirect(f"{reverse('translators:board')}?language={language}")
-    data = xliff.export(objects, source_languages.pop(), language)
+    data = xliff.export(
+        objects,
+        source_languages.pop(),
+        language,
+        base_url=request.build_absolute_uri("/"),
+        prefill=request.GET.get("memory") == "1",
+    )
     response = HttpResponse(data, content_type=xliff.CONTENT_TYPE)
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     response["Content-Disposition"] = f'attachment; filename="translations-{language}-{stamp}.xlf"'
@@ -269,9 +383,11 @@ def import_file(request):
             except xliff.ImportRejected as rejected:
                 errors = rejected.errors
             else:
+                # The admin capitalises a message's first letter: the file name must not
+                # come first in any language, or "filled.xlf" reads "Filled.xlf".
                 messages.success(
                     request,
-                    _("Imported %(count)s translations from %(name)s.")
+                    _("%(count)s translations were imported from the file “%(name)s”.")
                     % {"count": log.unit_count, "name": log.file_name},
                 )
                 return redirect("translators:import")
@@ -287,4 +403,20 @@ def import_file(request):
             recent=ImportLog.objects.select_related("user")[:10],
         ),
         status=status,
+    )
+
+
+@require_safe
+def own_history(request):
+    """The translator's own saves and imports, newest first, with what each changed."""
+    _require_translator(request)
+    return render(
+        request,
+        "admin/translators/history.html",
+        _context(
+            request,
+            title=_("My translation history"),
+            page_obj=history.own_history(request.user, request.GET.get("page")),
+            language=access.default_language(request.user),
+        ),
     )
