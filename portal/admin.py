@@ -4,6 +4,7 @@ import io
 import re
 from collections import deque
 
+import reversion
 from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
@@ -11,11 +12,16 @@ from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
 from pypdf import PasswordType, PdfReader
 from pypdf.errors import DependencyError
 
+from core.concurrency import EditVersionAdminMixin, EditVersionFormMixin
+from portal import appeals
 from portal.admin_site import AdminLoginForm
 from portal.models import Appeal, Document, SiteSettings, StaticPage
 
 # An overlong username is refused by the form, before authentication and django-axes.
 admin.site.login_form = AdminLoginForm
+admin.site.site_header = _("State Committee for Affairs of Refugees and IDPs — administration")
+admin.site.site_title = _("State Committee — administration")
+admin.site.index_title = _("Newsroom")
 
 PDF_MAGIC = b"%PDF-"
 MAX_DOCUMENT_BYTES = 20 * 1024 * 1024
@@ -132,19 +138,45 @@ class DocumentInline(TranslationTabularInline):
     extra = 0
 
 
+if not reversion.is_registered(StaticPage):
+    # Revisions name who saved a page last, for the conflict page of a stale save.
+    reversion.register(StaticPage)
+
+
+class StaticPageForm(EditVersionFormMixin, forms.ModelForm):
+    class Meta:
+        model = StaticPage
+        # The admin's fieldsets choose the fields; these are the editable ones.
+        fields = ["title", "slug", "body", "menu_order", "show_in_menu", "is_published"]
+
+
 @admin.register(StaticPage)
-class StaticPageAdmin(TranslationAdmin):
+class StaticPageAdmin(EditVersionAdminMixin, TranslationAdmin):
+    form = StaticPageForm
     list_display = ["title", "menu_order", "show_in_menu", "is_published", "updated_at"]
     list_editable = ["menu_order", "show_in_menu", "is_published"]
     search_fields = ["title_az", "title_en"]
     inlines = [DocumentInline]
 
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        if request.method != "POST":
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        with reversion.create_revision():
+            reversion.set_user(request.user)
+            return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def log_change(self, request, obj, message):
+        entry = super().log_change(request, obj, message)
+        if reversion.is_active():
+            reversion.set_comment(entry.get_change_message())
+        return entry
+
 
 @admin.register(Appeal)
 class AppealAdmin(admin.ModelAdmin):
-    list_display = ["reference", "subject", "name", "email", "language", "created_at", "is_handled"]
-    list_filter = ["is_handled", "language", "created_at"]
-    list_editable = ["is_handled"]
+    list_display = ["reference", "subject", "name", "email", "language", "created_at", "status"]
+    list_filter = ["status", "language", "created_at"]
+    list_editable = ["status"]
     search_fields = ["reference", "name", "email", "subject", "message"]
     date_hierarchy = "created_at"
     readonly_fields = [
@@ -156,8 +188,16 @@ class AppealAdmin(admin.ModelAdmin):
         "message",
         "language",
         "created_at",
+        "anonymised_at",
     ]
-    fields = [*readonly_fields, "is_handled"]
+    fields = [*readonly_fields, "status"]
+
+    def save_model(self, request, obj, form, change):
+        # A status change is recorded with its time and told to the citizen (portal.appeals).
+        if change and "status" in form.changed_data:
+            appeals.change_status(obj, obj.status)
+        else:
+            super().save_model(request, obj, form, change)
 
     def has_add_permission(self, request):
         # Appeals come from citizens through the form, never typed in by staff.

@@ -92,8 +92,14 @@ def test_editor_style_hash_matches_the_served_editor():
 def test_vendored_jquery_ui_is_served_by_us(editor_client):
     assert finders.find("vendor/jquery-ui/jquery-ui.min.js")
     assert finders.find("vendor/jquery-ui/LICENSE.txt")
+    # Sections and tags keep modeltranslation's tabs, with jQuery UI served by us.
+    tags = editor_client.get("/admin/news/tag/add/").content.decode()
+    assert "/static/vendor/jquery-ui/jquery-ui.min.js" in tags
+    assert "/static/modeltranslation/js/tabbed_translation_fields.js" in tags
+    # The article form has one language switch instead of tabs per field.
     page = editor_client.get("/admin/news/article/add/").content.decode()
-    assert "/static/vendor/jquery-ui/jquery-ui.min.js" in page
-    assert "/static/modeltranslation/js/tabbed_translation_fields.js" in page
+    assert "/static/modeltranslation/js/tabbed_translation_fields.js" not in page
+    assert "/static/js/admin-newsroom-languages.js" in page
+    assert 'class="newsroom-languages"' in page
     assert "/static/django_prose_editor/editor.js" in page
     assert "data-django-prose-editor-configurable" in page

@@ -1,5 +1,6 @@
-"""The article list in the admin: titles through the language helper, status with "Scheduled",
-a languages column, filters for status / category / missing language, search in both languages."""
+"""The article list in the admin: titles through the language helper, author, status with
+"Scheduled", a languages column, filters for work / status / category / year / missing
+language, a folded search in both languages, a capped count and a fixed number of queries."""
 
 import datetime
 
@@ -9,7 +10,16 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from news.models import Article
-from tests.factories import ArticleFactory, CategoryFactory, azerbaijani_only, editor, english_only
+from news.newsroom.admin import CappedPaginator
+from tests.factories import (
+    ArticleFactory,
+    CategoryFactory,
+    author,
+    azerbaijani_only,
+    editor,
+    english_only,
+    in_english,
+)
 
 pytestmark = pytest.mark.django_db
 LIST_URL = "/admin/news/article/"
@@ -82,7 +92,7 @@ def test_filters(editor_client, query, expected):
     assert titles == expected
 
 
-def test_category_filter_and_date_hierarchy(editor_client):
+def test_category_and_year_filters(editor_client):
     events, meetings = CategoryFactory(), CategoryFactory()
     ArticleFactory(title_en="In events", category=events)
     ArticleFactory(title_en="In meetings", category=meetings)
@@ -91,7 +101,12 @@ def test_category_filter_and_date_hierarchy(editor_client):
     assert len(listed) == 1
     assert "In events" in listed[0]
     year = timezone.localdate().year
-    assert f"published_at__year={year}" in editor_client.get(LIST_URL).content.decode()
+    ArticleFactory(title_en="Long ago", published_at=timezone.now().replace(year=year - 3))
+    assert f"?year={year}" in editor_client.get(LIST_URL).content.decode()
+    long_ago = rows(editor_client.get(LIST_URL, {"year": year - 3}))
+    assert len(long_ago) == 1
+    assert "Long ago" in long_ago[0]
+    assert editor_client.get(LIST_URL, {"year": "x' or 1=1"}).status_code == 200
 
 
 @pytest.mark.parametrize("term", ["Qarabağ", "Karabakh"])
@@ -113,3 +128,55 @@ def test_changelist_queries_do_not_grow_with_rows(editor_client):
         return len(queries)
 
     assert count(3) == count(40)
+
+
+def test_author_column_and_the_mine_and_needs_review_filters(client):
+    me, colleague = editor("men"), author("hemkar")
+    ArticleFactory(title_en="Written by me", author=me, status=Article.Status.DRAFT)
+    ArticleFactory(title_en="Waiting", author=colleague, status=Article.Status.REVIEW)
+    ArticleFactory(title_en="Old news", author=colleague)
+    in_english(client).force_login(me)
+    listed = rows(client.get(LIST_URL))
+    assert any("Waiting" in row and "hemkar" in row for row in listed)
+    mine = rows(client.get(LIST_URL, {"work": "mine"}))
+    assert len(mine) == 1
+    assert "Written by me" in mine[0]
+    review = rows(client.get(LIST_URL, {"work": "review"}))
+    assert len(review) == 1
+    assert "Waiting" in review[0]
+
+
+@pytest.mark.parametrize("term", ["xankendi", "XANKƏNDİDƏ", "məktəb"])
+def test_search_is_folded_and_covers_leads_bodies_and_drafts(editor_client, term):
+    ArticleFactory(
+        title_az="Yeni bina",
+        lead_az="Xankəndidə açılış",
+        body_az="<p>Yeni məktəb.</p>",
+        status=Article.Status.DRAFT,
+    )
+    ArticleFactory(title_az="Xankəndidə yeni məktəb", title_en="Published one")
+    ArticleFactory(title_az="Başqa xəbər", title_en="Other news")
+    listed = rows(editor_client.get(LIST_URL, {"q": term}))
+    assert len(listed) == 2
+    assert not any("Other news" in row for row in listed)
+
+
+def test_a_long_list_is_not_counted_to_the_end(editor_client, monkeypatch):
+    monkeypatch.setattr(CappedPaginator, "CAP", 5)
+    ArticleFactory.create_batch(7)
+    page = editor_client.get(LIST_URL).content.decode()
+    assert "More than 5 articles" in page
+    assert editor_client.get(LIST_URL, {"state": "draft"}).status_code == 200
+
+
+# Session, user, permissions (2), the filters' lookups (categories; the oldest and the
+# newest publication year), the capped count, the page's rows with their authors.
+LIST_QUERIES = 9
+
+
+def test_the_list_runs_a_fixed_number_of_queries(editor_client):
+    ArticleFactory.create_batch(3)
+    editor_client.get(LIST_URL)
+    with CaptureQueriesContext(connection) as queries:
+        editor_client.get(LIST_URL)
+    assert len(queries) == LIST_QUERIES, [query["sql"][:120] for query in queries]

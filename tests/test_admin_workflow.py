@@ -9,9 +9,9 @@ from django.utils import timezone
 from PIL import Image
 
 from core.text import slugify_az
-from news.models import Article, ArticlePhoto, Category
+from news.models import Article, ArticlePhoto, Category, Photo
 from news.newsroom.revisions import versions_of
-from tests.factories import admin_form_data, photos
+from tests.factories import ArticleFactory, admin_form_data, photos
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media_root")]
 ADD_URL = "/admin/news/article/add/"
@@ -243,6 +243,15 @@ def test_replacing_and_deleting_photos_removes_their_files(
     ]
     with django_capture_on_commit_callbacks(execute=True):
         save(editor_client, article, **{"photos-0-DELETE": "on"})
+    # The upload joined the photo library, which still names the file: it stays until
+    # the library photo goes too.
+    assert all(_exists(path) for path in gallery_files)
+    library_photo = Photo.objects.get()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = editor_client.post(
+            f"/admin/news/photo/{library_photo.pk}/delete/", {"post": "yes"}
+        )
+    assert response.status_code == 302
     assert not any(_exists(path) for path in gallery_files)
 
     current = [article.photo.path]
@@ -358,7 +367,7 @@ def test_revision_diff_escapes_what_it_shows(editor_client, category):
         ("revisions/compare/?old=x&new=1", 404),
         ("revisions/compare/", 404),
         ("revisions/compare/?old=999999&new=999998", 404),
-        ("revisions/1/restore/", 405),  # restoring is a POST
+        ("revisions/999999/restore/", 404),  # another article's revision, or none
     ],
 )
 def test_revision_views_answer_bad_input_without_a_500(editor_client, category, path, status):
@@ -370,3 +379,35 @@ def test_revision_views_of_a_missing_article_are_404(editor_client):
     assert editor_client.get("/admin/news/article/987654/revisions/").status_code == 404
     assert editor_client.get("/admin/news/article/abc/revisions/").status_code == 404
     assert editor_client.post("/admin/news/article/987654/revisions/1/restore/").status_code == 404
+
+
+def test_restoring_asks_first_and_shows_what_will_change(editor_client, category):
+    from bs4 import BeautifulSoup
+
+    article = create_bilingual_article(editor_client, category)
+    save(editor_client, article, title_en="A corrected headline")
+    oldest = versions_of(article).last()
+    url = f"/admin/news/article/{article.pk}/revisions/{oldest.pk}/restore/"
+
+    page = BeautifulSoup(editor_client.get(url).content, "html.parser")
+    diff = page.select_one(".newsroom-restore .newsroom-diff")
+    assert "corrected" in " ".join(tag.get_text() for tag in diff.select("del"))
+    assert "Khankendi" in " ".join(tag.get_text() for tag in diff.select("ins"))
+    assert page.select_one(".newsroom-restore form[method=post]")
+    article.refresh_from_db()
+    assert article.title_en == "A corrected headline"  # asking changed nothing
+
+    other = ArticleFactory()
+    save(editor_client, other, title_en="Other")
+    foreign = versions_of(other).first()
+    assert (
+        editor_client.get(
+            f"/admin/news/article/{article.pk}/revisions/{foreign.pk}/restore/"
+        ).status_code
+        == 404
+    )
+    assert editor_client.put(url).status_code == 405
+
+    assert editor_client.post(url).status_code == 302
+    article.refresh_from_db()
+    assert article.title_en == "A new school opened in Khankendi"

@@ -11,6 +11,7 @@ from tests.factories import (
     admin_form_data,
     author,
     editor,
+    in_english,
     staff_user,
 )
 
@@ -21,8 +22,7 @@ LIST_URL = "/admin/news/article/"
 
 def login(client, user):
     client.force_login(user)
-    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
-    return client
+    return in_english(client)
 
 
 def codes(group_name):
@@ -159,3 +159,34 @@ def test_translator_gets_nothing_in_the_article_admin(client):
 def test_staff_without_a_group_gets_nothing(client):
     login(client, staff_user("intern"))
     assert client.get(LIST_URL).status_code == 403
+
+
+HIDDEN_FROM_AUTHORS = ["slug_az", "slug_en", "source_language", "withdrawn_reason_az"]
+
+
+def field_names(response):
+    from bs4 import BeautifulSoup
+
+    form = BeautifulSoup(response.content, "html.parser").find("form", id="article_form")
+    return {field.get("name") for field in form.find_all(["input", "select", "textarea"])}
+
+
+def test_authors_do_not_see_fields_their_role_cannot_use(client):
+    login(client, author())
+    names = field_names(client.get(ADD_URL))
+    assert not names & set(HIDDEN_FROM_AUTHORS)
+    assert client.post(ADD_URL, new_article_data(client, "review")).status_code == 302
+    article = Article.objects.get()
+    assert article.slug_az == "muellifin-yazisi"  # made from the title all the same
+    # A forged field the form does not have is ignored, not saved.
+    data = admin_form_data(client.get(f"/admin/news/article/{article.pk}/change/"))
+    data.update({"slug_az": "forged", "withdrawn_reason_az": "forged"})
+    assert client.post(f"/admin/news/article/{article.pk}/change/", data).status_code == 302
+    article.refresh_from_db()
+    assert article.slug_az == "muellifin-yazisi"
+    assert article.withdrawn_reason_az in ("", None)
+
+
+def test_editors_see_them(client):
+    login(client, editor())
+    assert set(HIDDEN_FROM_AUTHORS) <= field_names(client.get(ADD_URL))

@@ -2,32 +2,43 @@
 and revisions. Writes with rules go through news.newsroom.workflow; images through
 news.newsroom.images."""
 
+import datetime
 import logging
+import mimetypes
+from math import ceil
 
 import reversion
 from csp.decorators import csp_update
+from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponseRedirect
+from django.core.files.storage import default_storage
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.functional import cached_property
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext, pgettext_lazy
-from django.views.decorators.http import require_POST
+from django.utils.translation import gettext_noop, ngettext, pgettext_lazy
+from django.views.decorators.http import require_http_methods, require_POST
 from js_asset import Media as NonceMedia
 from modeltranslation.admin import TranslationAdmin, TranslationStackedInline
 from reversion.models import Version
 
+from core.concurrency import EditVersionAdminMixin
 from core.editor import body_form_field, editor_csp_update
-from news.models import LANGUAGE_CODES, Article, ArticlePhoto, Category, Tag
-from news.newsroom import images, revisions, workflow
-from news.newsroom.forms import ArticleAdminForm, ArticlePhotoForm
+from news.models import LANGUAGE_CODES, Article, ArticlePhoto, Category, Photo, Tag
+from news.newsroom import images, library, notifications, pending, revisions, workflow
+from news.newsroom.forms import ArticleAdminForm, ArticlePhotoForm, ImageUploadField, keep_uploads
 from news.templatetags.pictures import rendition
 
 logger = logging.getLogger(__name__)
+# The restore page asks first (GET) and restores on the answer (POST).
+asked_then_done = require_http_methods(["GET", "POST"])
 
 
 class StorageFailedMixin:
@@ -48,7 +59,12 @@ class StorageFailedMixin:
 
 NEWSROOM_MEDIA = {
     "css": {"all": ["admin/css/newsroom.css"]},
-    "js": ["admin/js/newsroom.js"],
+    "js": [
+        "admin/js/newsroom.js",
+        "js/admin-newsroom.js",
+        "js/admin-prose-editor-i18n.js",
+        "js/admin-newsroom-languages.js",
+    ],
 }
 
 
@@ -114,15 +130,59 @@ class StatusFilter(admin.SimpleListFilter):
         ]
 
     def queryset(self, request, queryset):
+        # Plain conditions on the row: an index answers them at 100,000 articles, where
+        # a subquery of every published article did not.
         value = self.value()
+        now = timezone.now()
         if value == self.SCHEDULED:
-            return queryset.filter(status=Article.Status.PUBLISHED).exclude(
-                pk__in=Article.objects.published().values("pk")
-            )
+            return queryset.filter(status=Article.Status.PUBLISHED, published_at__gt=now)
         if value == Article.Status.PUBLISHED:
-            return queryset.filter(pk__in=Article.objects.published().values("pk"))
+            return queryset.filter(status=Article.Status.PUBLISHED, published_at__lte=now)
         if value in Article.Status.values:
             return queryset.filter(status=value)
+        return queryset
+
+
+class WorkFilter(admin.SimpleListFilter):
+    """The two lists a newsroom works from: my own articles, and what needs review."""
+
+    title = _("work")
+    parameter_name = "work"
+    MINE = "mine"
+    REVIEW = "review"
+
+    def lookups(self, request, model_admin):
+        return [(self.MINE, _("Mine")), (self.REVIEW, _("Needs review"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == self.MINE:
+            return queryset.filter(author=request.user)
+        if self.value() == self.REVIEW:
+            return queryset.filter(status=Article.Status.REVIEW)
+        return queryset
+
+
+class YearFilter(admin.SimpleListFilter):
+    """Publication year: Django's date hierarchy read every article's date to list the
+    years; here two index lookups (the oldest and the newest) bound them."""
+
+    title = _("year")
+    parameter_name = "year"
+
+    def lookups(self, request, model_admin):
+        times = Article.objects.order_by("published_at").values_list("published_at", flat=True)
+        oldest, newest = times.first(), times.last()
+        if oldest is None:
+            return []
+        first, last = timezone.localtime(oldest).year, timezone.localtime(newest).year
+        return [(str(year), str(year)) for year in range(last, first - 1, -1)]
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if value and value.isdigit() and 1900 < int(value) < 3000:
+            start = timezone.make_aware(datetime.datetime(int(value), 1, 1))
+            end = timezone.make_aware(datetime.datetime(int(value) + 1, 1, 1))
+            return queryset.filter(published_at__gte=start, published_at__lt=end)
         return queryset
 
 
@@ -135,8 +195,29 @@ class MissingLanguageFilter(admin.SimpleListFilter):
 
     def queryset(self, request, queryset):
         if self.value() in LANGUAGE_CODES:
-            return queryset.exclude(pk__in=Article.objects.written_in(self.value()).values("pk"))
+            return queryset.exclude(written_languages__contains=self.value())
         return queryset
+
+
+class CappedPaginator(Paginator):
+    """Counts at most CAP rows: past that, the list says "more than" and offers CAP rows'
+    pages; a search or a filter narrows it. A count of 100,000 rows on every page was
+    most of the list's time."""
+
+    CAP = 10_000
+
+    @cached_property
+    def count(self):
+        return self.object_list[: self.CAP + 1].count()
+
+    @property
+    def capped(self):
+        return self.count > self.CAP
+
+    @cached_property
+    def num_pages(self):
+        hits = max(1, min(self.count, self.CAP) - self.orphans)
+        return ceil(hits / self.per_page)
 
 
 # Gallery inline -----------------------------------------------------------------------
@@ -146,8 +227,11 @@ class ArticlePhotoInline(TranslationStackedInline):
     model = ArticlePhoto
     form = ArticlePhotoForm
     extra = 0
-    fields = ["image", "preview", "alt", "caption", "order"]
+    fields = ["source", "image", "preview", "alt", "caption", "credit_az", "credit_en", "order"]
     readonly_fields = ["preview"]
+    # Searched by caption, description or credit (PhotoAdmin.search_fields), never a
+    # select of the whole library.
+    autocomplete_fields = ["source"]
 
     @admin.display(description=_("preview"))
     def preview(self, photo):
@@ -163,32 +247,124 @@ def _thumbnail(renditions, field_file):
             chosen["width"],
             chosen["height"],
         )
-    if field_file:
+    # A file chosen with a form that failed is not stored under its name (yet): its
+    # preview is the kept upload's, shown by the file input (news.newsroom.pending).
+    if field_file and getattr(field_file, "_committed", False):
         return format_html('<img class="newsroom-thumb" src="{}" alt="">', field_file.url)
     return "—"
+
+
+def _pending_url(token):
+    """Where the uploader sees a kept upload (ArticleAdmin.pending_view)."""
+    return reverse("admin:news_article_pending", args=[token])
+
+
+# The photo library --------------------------------------------------------------------
+
+
+class PhotoForm(forms.ModelForm):
+    class Meta:
+        model = Photo
+        fields = [
+            "image",
+            *(f"{field}_{code}" for field in library.TEXTS for code in LANGUAGE_CODES),
+        ]
+        field_classes = {"image": ImageUploadField}
+
+
+@admin.register(Photo)
+class PhotoAdmin(admin.ModelAdmin):
+    form = PhotoForm
+    list_display = ["thumbnail", "__str__", "credit_az", "created_at"]
+    list_display_links = ["thumbnail", "__str__"]
+    search_fields = ["caption_az", "caption_en", "alt_az", "alt_en", "credit_az", "credit_en"]
+    readonly_fields = ["thumbnail"]
+    list_per_page = 50
+
+    @admin.display(description=_("preview"))
+    def thumbnail(self, photo):
+        return _thumbnail(photo.renditions, photo.image)
+
+    # Whoever may write articles may use and add to the library; whoever may delete
+    # articles may delete from it. No permissions of its own to grant.
+    def has_view_permission(self, request, obj=None):
+        return request.user.has_perm("news.change_article")
+
+    def has_add_permission(self, request):
+        return request.user.has_perm("news.add_article")
+
+    def has_change_permission(self, request, obj=None):
+        return request.user.has_perm("news.change_article")
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.has_perm("news.delete_article")
+
+    def has_module_permission(self, request):
+        return self.has_view_permission(request)
+
+    def save_model(self, request, obj, form, change):
+        previous = images.snapshot(obj)
+        super().save_model(request, obj, form, change)
+        images.refresh_renditions(obj, previous)
+
+    # A photo chosen with a form that failed is kept, as on the article form.
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        response = super().changeform_view(request, object_id, form_url, extra_context)
+        if request.method == "POST" and response.status_code == 302:
+            pending.discard_after_commit(pending.tokens_in(request.POST))
+        return response
+
+    def render_change_form(self, request, context, *args, **kwargs):
+        if request.method == "POST":
+            try:
+                keep_uploads([context["adminform"].form], request.user, _pending_url)
+            except OSError:
+                logger.exception("could not keep the upload of a failed save")
+        return super().render_change_form(request, context, *args, **kwargs)
+
+    def get_deleted_objects(self, objs, request):
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        if protected:
+            # Name the articles that show the photo, not their gallery rows.
+            protected = [
+                format_html("{}: {}", _("article"), article)
+                for article in library.articles_showing(objs)
+            ]
+        return deleted, counts, perms_needed, protected
 
 
 # Articles -----------------------------------------------------------------------------
 
 
 @admin.register(Article)
-class ArticleAdmin(NonceMediaMixin, TabbedTranslationAdmin):
+class ArticleAdmin(EditVersionAdminMixin, NonceMediaMixin, TranslationAdmin):
+    # No tabs per field: one switch above the form shows Azerbaijani, English or both
+    # side by side (static/js/admin-newsroom-languages.js).
     form = ArticleAdminForm
     inlines = [ArticlePhotoInline]
     change_form_template = "admin/news/article/change_form.html"
     list_display = [
         "display_title",
-        "category",
+        "display_author",
         "display_status",
         "published_at",
         "view_count",
         "display_languages",
     ]
     list_display_links = ["display_title"]
-    list_filter = [StatusFilter, "category", MissingLanguageFilter]
-    list_select_related = ["category"]
-    date_hierarchy = "published_at"
-    search_fields = ["title_az", "title_en", "lead_az", "lead_en"]
+    list_filter = [WorkFilter, StatusFilter, "category", YearFilter, MissingLanguageFilter]
+    list_select_related = ["author"]
+    list_per_page = 50
+    # At 100,000 articles a count of the whole table on every page is most of its time:
+    # the paginator counts at most CappedPaginator.CAP rows, and no total is shown.
+    paginator = CappedPaginator
+    show_full_result_count = False
+    # The search goes through the site's folded full-text search (set by news/admin.py,
+    # which may use news.search): search_fields only makes Django show the search box.
+    search_fields = ["title_az"]
+    search_help_text = _("Searches titles, leads and texts in both languages.")
+    # (terms, ids of published matches) for a query; news/admin.py wires news.search in.
+    published_search = None
     actions = ["submit_selected", "publish_selected", "unpublish_selected"]
     readonly_fields = ["view_count", "withdrawn_at", "change_noted_at", "photo_preview"]
     fieldsets = [
@@ -231,6 +407,25 @@ class ArticleAdmin(NonceMediaMixin, TabbedTranslationAdmin):
         bases = (StorageFailedMixin, form) if getattr(request, "storage_failed", False) else (form,)
         return type(form.__name__, bases, {"user": request.user})
 
+    # What an Author's role cannot use, so their form does not show it: addresses are
+    # made from titles, the original language is an editor's call, and only publishers
+    # withdraw.
+    HIDDEN_FROM_AUTHORS = ("slug", "source_language", "withdrawn_reason", "withdrawn_at")
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if workflow.can_publish(request.user):
+            return fieldsets
+        hidden = self.HIDDEN_FROM_AUTHORS
+
+        def shown(name):
+            return not any(name == base or name.startswith(f"{base}_") for base in hidden)
+
+        return [
+            (title, {**options, "fields": [name for name in options["fields"] if shown(name)]})
+            for title, options in fieldsets
+        ]
+
     def has_change_permission(self, request, obj=None):
         allowed = super().has_change_permission(request, obj)
         if allowed and obj is not None:
@@ -254,7 +449,11 @@ class ArticleAdmin(NonceMediaMixin, TabbedTranslationAdmin):
         try:
             with reversion.create_revision():
                 reversion.set_user(request.user)
-                return view(request, object_id, form_url, extra_context)
+                response = view(request, object_id, form_url, extra_context)
+                if response.status_code == 302:
+                    # Saved: the kept uploads it carried are in the article now, or replaced.
+                    pending.discard_after_commit(pending.tokens_in(request.POST))
+                return response
         except OSError:
             # Disk full or media folder not writable: the save's transaction is rolled back.
             # Validate the same POST again with a form that refuses it, so the editor sees
@@ -263,16 +462,58 @@ class ArticleAdmin(NonceMediaMixin, TabbedTranslationAdmin):
             request.storage_failed = True
             return view(request, object_id, form_url, extra_context)
 
+    def render_change_form(self, request, context, *args, **kwargs):
+        if request.method == "POST" and not getattr(request, "storage_failed", False):
+            forms_to_check = [context["adminform"].form] + [
+                form
+                for inline in context.get("inline_admin_formsets", [])
+                for form in inline.formset.forms
+            ]
+            try:
+                keep_uploads(forms_to_check, request.user, _pending_url)
+            except OSError:
+                logger.exception("could not keep the uploads of a failed save")
+        return super().render_change_form(request, context, *args, **kwargs)
+
+    def notifications_read_view(self, request):
+        notifications.mark_read(request.user)
+        return HttpResponseRedirect(reverse("admin:index", current_app=self.admin_site.name))
+
+    def pending_view(self, request, token):
+        """A kept upload, shown to the one who uploaded it (the failed form's preview)."""
+        name = pending.stored_name(token, request.user)
+        if name is None or not self.has_add_permission(request):
+            raise Http404
+        try:
+            handle = default_storage.open(name, "rb")
+        except OSError as error:
+            raise Http404 from error
+        content_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
+        response = FileResponse(handle, content_type=content_type)
+        response["Cache-Control"] = "private, no-store"
+        return response
+
+    def construct_change_message(self, request, form, formsets, add=False):
+        # Field labels are stored in English, which is the catalogue's msgid: Django's
+        # LogEntry.get_change_message() translates each one when it is shown, so a
+        # revision reads in the reader's language, not in the language of whoever saved.
+        with translation.override("en"):
+            return super().construct_change_message(request, form, formsets, add)
+
     def log_addition(self, request, obj, message):
         entry = super().log_addition(request, obj, message)
         if reversion.is_active():
-            reversion.set_comment(entry.get_change_message() or str(_("Created")))
+            # The JSON message: reversion's Revision.get_comment() renders it per reader.
+            reversion.set_comment(entry.change_message or gettext_noop("Created"))
         return entry
 
     def log_change(self, request, obj, message):
         entry = super().log_change(request, obj, message)
         if reversion.is_active():
-            reversion.set_comment(entry.get_change_message() or str(_("Saved without changes")))
+            saved_nothing = not entry.get_change_message()
+            reversion.set_comment(
+                gettext_noop("Saved without changes") if saved_nothing else entry.change_message
+            )
         return entry
 
     def save_model(self, request, obj, form, change):
@@ -281,6 +522,8 @@ class ArticleAdmin(NonceMediaMixin, TabbedTranslationAdmin):
         previous = images.snapshot(obj)
         super().save_model(request, obj, form, change)
         images.refresh_renditions(obj, previous)
+        before = form.initial.get("status") if change else None
+        notifications.record(obj, before, obj.status, request.user)
 
     def save_formset(self, request, form, formset, change):
         if formset.model is not ArticlePhoto:
@@ -295,7 +538,20 @@ class ArticleAdmin(NonceMediaMixin, TabbedTranslationAdmin):
         for photo in formset.new_objects + [
             changed for changed, _fields in formset.changed_objects
         ]:
-            images.refresh_renditions(photo, stored.get(photo.pk))
+            previous = stored.get(photo.pk)
+            if photo.source_id and photo.image.name == photo.source.image.name:
+                # Chosen from the library: its renditions came with it. A file it replaced
+                # goes, unless a row still names it.
+                if previous and previous[0] and previous[0] != photo.image.name:
+                    images.delete_files(
+                        [previous[0], *images.rendition_names(previous[1])],
+                        photo.image.storage,
+                        original=previous[0],
+                    )
+                continue
+            images.refresh_renditions(photo, previous)
+            if photo.image:
+                library.add(photo)
         return None
 
     # Changelist columns -----------------------------------------------------------------
@@ -314,6 +570,53 @@ class ArticleAdmin(NonceMediaMixin, TabbedTranslationAdmin):
             )
         return title.text
 
+    @admin.display(description=_("author"), ordering="author__username")
+    def display_author(self, article):
+        if article.author is None:
+            return "—"
+        return article.author.get_full_name() or article.author.get_username()
+
+    # The changelist reads no bodies or search texts: they are most of a row's size.
+    LIST_DEFERRED = [
+        *(f"{field}_{code}" for field in ("body", "search") for code in LANGUAGE_CODES),
+        "body",
+        "lead",
+        *(f"lead_{code}" for code in LANGUAGE_CODES),
+        "photo_renditions",
+    ]
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if request.resolver_match and request.resolver_match.url_name.endswith("changelist"):
+            queryset = queryset.defer(*self.LIST_DEFERRED)
+        return queryset
+
+    def get_search_results(self, request, queryset, search_term):
+        query = search_term.strip()
+        if not query or self.published_search is None:
+            return queryset, False
+        terms, published_ids = self.published_search(query)
+        if not terms:
+            return queryset.none(), False
+        # Readers' search knows only what readers see; the rest (drafts, reviews,
+        # withdrawals through a trigram index, and the few scheduled) is matched here on
+        # the same folded text.
+        hidden = [Article.Status.DRAFT, Article.Status.REVIEW, Article.Status.WITHDRAWN]
+        scheduled = {"status": Article.Status.PUBLISHED, "published_at__gt": timezone.now()}
+        ids = list(published_ids)
+        for unseen in (
+            Article.objects.filter(status__in=hidden),
+            Article.objects.filter(**scheduled),
+        ):
+            matching = unseen
+            for term in terms:
+                matching = matching.filter(
+                    Q(**{f"search_{LANGUAGE_CODES[0]}__contains": term})
+                    | Q(**{f"search_{LANGUAGE_CODES[1]}__contains": term})
+                )
+            ids.extend(matching.values_list("pk", flat=True)[: CappedPaginator.CAP])
+        return queryset.filter(pk__in=ids), False
+
     @admin.display(description=_("status"), ordering="status")
     def display_status(self, article):
         if article.is_scheduled:
@@ -330,13 +633,14 @@ class ArticleAdmin(NonceMediaMixin, TabbedTranslationAdmin):
     @admin.display(description=_("languages"))
     def display_languages(self, article):
         written = article.languages
+        labels = {True: str(_("written")), False: str(_("missing"))}
         return format_html_join(
             " ",
             '<span class="newsroom-lang newsroom-lang--{}" title="{}">{} {}</span>',
             (
                 (
                     "done" if code in written else "missing",
-                    _("written") if code in written else _("missing"),
+                    labels[code in written],
                     code.upper(),
                     "✓" if code in written else "✗",
                 )
@@ -388,6 +692,16 @@ class ArticleAdmin(NonceMediaMixin, TabbedTranslationAdmin):
         info = f"{self.opts.app_label}_{self.opts.model_name}"
         return [
             path(
+                "notifications/read/",
+                self.admin_site.admin_view(require_POST(self.notifications_read_view)),
+                name=f"{info}_notifications_read",
+            ),
+            path(
+                "pending/<str:token>/",
+                self.admin_site.admin_view(self.pending_view),
+                name=f"{info}_pending",
+            ),
+            path(
                 "<path:object_id>/revisions/",
                 self.admin_site.admin_view(self.revisions_view),
                 name=f"{info}_revisions",
@@ -399,7 +713,7 @@ class ArticleAdmin(NonceMediaMixin, TabbedTranslationAdmin):
             ),
             path(
                 "<path:object_id>/revisions/<int:version_id>/restore/",
-                self.admin_site.admin_view(require_POST(self.restore_view)),
+                self.admin_site.admin_view(asked_then_done(self.restore_view)),
                 name=f"{info}_restore",
             ),
             *super().get_urls(),
@@ -449,6 +763,12 @@ class ArticleAdmin(NonceMediaMixin, TabbedTranslationAdmin):
         if not self.has_change_permission(request, article):
             raise PermissionDenied
         version = get_object_or_404(revisions.versions_of(article), pk=version_id)
+        if request.method != "POST":
+            # Asked first: what would change, and a button that restores.
+            context = self._context(request, article, _("Restore the texts of “%s”?") % article)
+            rows = revisions.restore_preview(article, version)
+            context.update({"version": version, "rows": rows})
+            return TemplateResponse(request, "admin/news/article/revision_restore.html", context)
         try:
             workflow.restore_revision(article, version, request.user)
         except ValidationError as error:

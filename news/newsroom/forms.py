@@ -1,25 +1,70 @@
 """Admin forms of the newsroom: photo uploads checked by content, workflow-aware status, slugs."""
 
 from django import forms
+from django.contrib.admin.widgets import AdminFileWidget
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from core.concurrency import EditVersionFormMixin
 from core.text import slugify_az
 from news.models import LANGUAGE_CODES, Article, ArticlePhoto
-from news.newsroom import images, workflow
+from news.newsroom import images, library, pending, workflow
 
 IMAGE_ACCEPT = "image/jpeg,image/png,image/webp"
+
+
+class PendingToken(str):
+    """The signed name of an upload kept after a failed save (news.newsroom.pending)."""
+
+
+class PendingImageInput(AdminFileWidget):
+    """A file input that, after a failed save, shows the kept upload and carries its token.
+
+    The admin sets `pending` (the token) and `pending_url` (its preview) before rendering.
+    """
+
+    pending = None
+    pending_url = ""
+
+    def value_from_datadict(self, data, files, name):
+        value = super().value_from_datadict(data, files, name)
+        token = data.get(f"{name}{pending.SUFFIX}")
+        if value is None and token:
+            return PendingToken(token)
+        return value
+
+    def render(self, name, value, attrs=None, renderer=None):
+        field = super().render(name, value, attrs, renderer)
+        if not self.pending:
+            return field
+        return format_html(
+            '<div class="newsroom-pending"><img class="newsroom-thumb" src="{}" alt="">'
+            '<span class="newsroom-pending__text">{}</span>'
+            '<input type="hidden" name="{}" value="{}"></div>{}',
+            self.pending_url,
+            _("Chosen photo, kept after the failed save. Choose a file only to replace it."),
+            f"{name}{pending.SUFFIX}",
+            self.pending,
+            field,
+        )
 
 
 class ImageUploadField(forms.ImageField):
     """An image field that judges the bytes, not the name, and stores a clean re-encoding."""
 
-    default_error_messages = {"invalid_image": _("This file is not a JPEG, PNG or WebP image.")}
+    default_error_messages = {
+        "invalid_image": _("This file is not a JPEG, PNG or WebP image."),
+        "pending_gone": _("The photo chosen before is no longer kept; choose the file again."),
+    }
 
     def __init__(self, *args, **kwargs):
-        kwargs.setdefault("widget", forms.ClearableFileInput(attrs={"accept": IMAGE_ACCEPT}))
+        # Always ours, also where the admin would give its AdminFileWidget: the kept
+        # upload of a failed save is shown and carried by this widget.
+        kwargs["widget"] = PendingImageInput(attrs={"accept": IMAGE_ACCEPT})
         kwargs.setdefault(
             "help_text",
             _(
@@ -30,6 +75,12 @@ class ImageUploadField(forms.ImageField):
         super().__init__(*args, **kwargs)
 
     def to_python(self, data):
+        if isinstance(data, PendingToken):
+            # Checked and re-encoded when it was first uploaded.
+            kept = pending.load(data)
+            if kept is None:
+                raise ValidationError(self.error_messages["pending_gone"], code="pending_gone")
+            return kept
         # Skip forms.ImageField's own check: it decodes the whole image before any limit.
         upload = forms.FileField.to_python(self, data)
         if upload is None or not isinstance(upload, UploadedFile):
@@ -69,7 +120,7 @@ class WorkflowStatusMixin:
         return status
 
 
-class ArticleAdminForm(WorkflowStatusMixin, forms.ModelForm):
+class ArticleAdminForm(EditVersionFormMixin, WorkflowStatusMixin, forms.ModelForm):
     class Meta:
         model = Article
         fields = [
@@ -110,11 +161,14 @@ class ArticleAdminForm(WorkflowStatusMixin, forms.ModelForm):
         others = (
             Article.objects.exclude(pk=self.instance.pk) if self.instance.pk else Article.objects
         )
+        self.derived_slugs = {}
         for code in LANGUAGE_CODES:
             name = f"slug_{code}"
-            if name not in self.fields:
+            # An Author's form has no slug: an article without one still gets one.
+            kept = getattr(self.instance, name, "") or not (cleaned.get(f"title_{code}") or "")
+            if name not in self.fields and kept:
                 continue
-            slug = (cleaned.get(name) or "").strip()
+            slug = (cleaned.get(name) or "").strip() if name in self.fields else ""
             if slug:
                 if others.filter(**{name: slug}).exists():
                     self.add_error(
@@ -131,9 +185,12 @@ class ArticleAdminForm(WorkflowStatusMixin, forms.ModelForm):
                 candidate = f"{base}-{number}"
                 number += 1
             cleaned[name] = candidate
+            self.derived_slugs[name] = candidate
 
     def save(self, commit=True):
         article = super().save(commit=False)
+        for name, slug in getattr(self, "derived_slugs", {}).items():
+            setattr(article, name, slug)
         # Publishing a draft whose time was left alone publishes it now, not at the
         # moment the draft was started; a time the editor changed is kept (scheduling).
         becomes_public = (
@@ -161,15 +218,41 @@ class ArticlePhotoForm(forms.ModelForm):
     class Meta:
         model = ArticlePhoto
         fields = [
+            "source",
             "image",
             *(f"{field}_{code}" for field in ("alt", "caption") for code in LANGUAGE_CODES),
+            *(f"credit_{code}" for code in LANGUAGE_CODES),
             "order",
         ]
         field_classes = {"image": ImageUploadField}
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        key = self.add_prefix("source")
+        if self.is_bound and not str(self.data.get(key, "")).isdigit():
+            # Django's autocomplete widget looks a posted value up as an id when it renders
+            # the form again: a value that is no number at all would be a 500 there.
+            self.data = self.data.copy()
+            self.data[key] = ""
+        # A photo is uploaded here or chosen from the library: either one will do.
+        self.fields["image"].required = False
+        self.fields["source"].help_text = _(
+            "Choose a photo from the library, or upload a new one below (it joins the library)."
+        )
+
     def clean(self):
         cleaned = super().clean()
-        if cleaned.get("image") and not any(
+        source, upload = cleaned.get("source"), cleaned.get("image")
+        new_upload = isinstance(upload, ContentFile)
+        if source and not new_upload and source.image.name != (self.instance.image.name or ""):
+            library.show(self.instance, source)
+            cleaned.update(library.texts_for(source, cleaned))
+            cleaned["image"] = None
+        elif new_upload:
+            cleaned["source"] = None  # a new file is a new library photo
+        elif not source and not upload and not self.instance.image:
+            self.add_error("image", _("Upload a photo or choose one from the library."))
+        if (cleaned.get("image") or cleaned.get("source")) and not any(
             (cleaned.get(f"alt_{code}") or "").strip() for code in LANGUAGE_CODES
         ):
             self.add_error(
@@ -177,3 +260,21 @@ class ArticlePhotoForm(forms.ModelForm):
                 _("Describe the photo for readers who cannot see it (in at least one language)."),
             )
         return cleaned
+
+
+def keep_uploads(forms_to_check, user, preview_url):
+    """After a failed save: keep every image that passed its checks, shown as chosen.
+
+    `preview_url(token)` is where the admin serves a kept upload to its uploader.
+    """
+    for form in forms_to_check:
+        cleaned = getattr(form, "cleaned_data", None)
+        if not form.is_bound or cleaned is None:
+            continue
+        for name, field in form.fields.items():
+            value = cleaned.get(name)
+            if not isinstance(field, ImageUploadField) or not isinstance(value, ContentFile):
+                continue
+            token = pending.keep(value, user)
+            field.widget.pending = token
+            field.widget.pending_url = preview_url(token)

@@ -32,6 +32,8 @@ from PIL import (
     WebPImagePlugin,
 )
 
+from news.models import ArticlePhoto, Photo
+
 logger = logging.getLogger(__name__)
 
 # Importing a plugin registers its header parser in Image.OPEN, where _header finds it.
@@ -370,14 +372,28 @@ def rendition_names(renditions):
     ]
 
 
-def delete_files(names, storage=None):
-    """Remove stored files once the transaction that dropped them has committed."""
+def still_named(name):
+    """Whether a row still names this stored image: a library photo and the gallery photos
+    that show it share one file (news.newsroom.library), which lives while any names it."""
+    # An article's main photo is never shared, so the article table (large, and not
+    # indexed by photo) is not asked.
+    return (
+        Photo.objects.filter(image=name).exists()
+        or ArticlePhoto.objects.filter(image=name).exists()
+    )
+
+
+def delete_files(names, storage=None, original=None):
+    """Remove stored files once the transaction that dropped them has committed; an
+    `original` image that a row still names keeps itself and its renditions."""
     storage = storage or default_storage
     names = [name for name in names if name]
     if not names:
         return
 
     def remove():
+        if original and still_named(original):
+            return
         for name in names:
             try:
                 storage.delete(name)
@@ -392,6 +408,7 @@ def delete_files(names, storage=None):
 IMAGE_FIELDS = {
     "news.article": ("photo", "photo_renditions"),
     "news.articlephoto": ("image", "renditions"),
+    "news.photo": ("image", "renditions"),
 }
 
 
@@ -411,7 +428,9 @@ def refresh_renditions(instance, previous=None):
     renditions = getattr(instance, renditions_field) or {}
     old_name, old_renditions = previous or (None, None)
     if old_name and old_name != field_file.name:
-        delete_files([old_name, *rendition_names(old_renditions)], field_file.storage)
+        delete_files(
+            [old_name, *rendition_names(old_renditions)], field_file.storage, original=old_name
+        )
         renditions = {}
     if not field_file:
         if renditions:
@@ -443,4 +462,4 @@ def delete_all_files(instance):
     image_field, renditions_field = _fields(instance)
     field_file = getattr(instance, image_field)
     names = [field_file.name, *rendition_names(getattr(instance, renditions_field))]
-    delete_files(names, field_file.storage)
+    delete_files(names, field_file.storage, original=field_file.name)

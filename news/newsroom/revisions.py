@@ -5,16 +5,19 @@ gallery photos' texts. A revision keeps the texts and settings; image files are 
 versioned (a replaced photo's files are deleted), so restoring brings back words, not files.
 """
 
+import datetime
 import difflib
 import re
 
 import reversion
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from reversion.models import Version
 
-from news.models import LANGUAGE_CODES, Article, ArticlePhoto
+from news.models import LANGUAGE_CODES, Article, ArticlePhoto, Category
 
 # The fields a revision restores; status, publication time and images stay as they are.
 RESTORED_FIELDS = [
@@ -80,13 +83,65 @@ def compare(old_version, new_version):
             )
     for name, label in (("status", _("status")), ("published_at", _("publication time"))):
         if old.get(name) != new.get(name):
+            before, after = _shown(name, old.get(name)), _shown(name, new.get(name))
             rows.append(
                 {
                     "field": label,
                     "language": "",
-                    "before": old.get(name),
-                    "after": new.get(name),
-                    "diff": _diff(str(old.get(name) or ""), str(new.get(name) or "")),
+                    "before": before,
+                    "after": after,
+                    "diff": _diff(before, after),
                 }
             )
     return rows
+
+
+def _shown(name, value):
+    """A status by its name, a time in Baku time and the admin's date format."""
+    if value in (None, ""):
+        return ""
+    if name == "status":
+        try:
+            return str(Article.Status(value).label)
+        except ValueError:
+            return str(value)
+    if isinstance(value, datetime.datetime):
+        moment = timezone.localtime(value) if timezone.is_aware(value) else value
+        return date_format(moment, "DATETIME_FORMAT")
+    return str(value)
+
+
+def restore_preview(article, version):
+    """What restoring `version` would change in `article` as it is now, as compare() rows."""
+    data = version.field_dict
+    rows = []
+    for name, field, code in COMPARED_FIELDS:
+        if name not in RESTORED_FIELDS or name not in data:
+            continue
+        now, then = getattr(article, name) or "", data.get(name) or ""
+        if now != then:
+            rows.append(
+                {
+                    "field": Article._meta.get_field(field).verbose_name,
+                    "language": code,
+                    "before": now,
+                    "after": then,
+                    "diff": _diff(now, then),
+                }
+            )
+    if "category_id" in data and data["category_id"] != article.category_id:
+        rows.append(
+            {
+                "field": Article._meta.get_field("category").verbose_name,
+                "language": "",
+                "before": "",
+                "after": "",
+                "diff": _diff(str(article.category or ""), _category_name(data["category_id"])),
+            }
+        )
+    return rows
+
+
+def _category_name(category_id):
+    category = Category.objects.filter(pk=category_id).first()
+    return str(category) if category else "—"

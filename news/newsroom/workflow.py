@@ -5,7 +5,8 @@
     withdrawn → published again, or back to draft
 
 Publishing, scheduling and withdrawing need the `news.publish_article` permission;
-Authors write drafts and submit them for review. Each write stores a revision.
+Authors write drafts and submit them for review. Each write stores a revision, whose
+comment is the English msgid, translated when shown (in the reader's admin language).
 """
 
 import reversion
@@ -13,8 +14,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from news.models import Article
+from news.newsroom import notifications
 from news.newsroom.revisions import RESTORED_FIELDS
 
 Status = Article.Status
@@ -74,22 +77,26 @@ def _move(article, user, target, comment, **changes):
     with transaction.atomic():
         locked = Article.objects.select_for_update().get(pk=article.pk)
         check_transition(user, locked.status, target)
+        before = locked.status
         locked.status = target
+        # A status change is a save: forms opened before it are stale (core.concurrency).
+        locked.edit_version += 1
         for name, value in changes.items():
             setattr(locked, name, value)
         _save(locked, user, comment)
+        notifications.record(locked, before, target, user)
     article.refresh_from_db()
     return article
 
 
 def submit_for_review(article, user):
-    return _move(article, user, Status.REVIEW, _("Submitted for review"))
+    return _move(article, user, Status.REVIEW, gettext_noop("Submitted for review"))
 
 
 def publish(article, user, at=None):
     """Publish now, or at `at` (a future time schedules it: readers see it from then on)."""
     at = at or (article.published_at if article.published_at > timezone.now() else None)
-    comment = _("Scheduled") if at and at > timezone.now() else _("Published")
+    comment = gettext_noop("Scheduled") if at and at > timezone.now() else gettext_noop("Published")
     return _move(article, user, Status.PUBLISHED, comment, published_at=at or timezone.now())
 
 
@@ -102,11 +109,13 @@ def schedule(article, user, at):
 def withdraw(article, user, reasons):
     """Withdraw with a public reason; `reasons` maps language → text (one is enough)."""
     changes = {f"withdrawn_reason_{code}": text for code, text in reasons.items()}
-    return _move(article, user, Status.WITHDRAWN, _("Withdrawn"), withdrawn_at=None, **changes)
+    return _move(
+        article, user, Status.WITHDRAWN, gettext_noop("Withdrawn"), withdrawn_at=None, **changes
+    )
 
 
 def back_to_draft(article, user):
-    return _move(article, user, Status.DRAFT, _("Returned to draft"))
+    return _move(article, user, Status.DRAFT, gettext_noop("Returned to draft"))
 
 
 def publish_many(articles, user):
@@ -151,6 +160,7 @@ def restore_revision(article, version, user):
         for name in RESTORED_FIELDS:
             if name in data:
                 setattr(locked, name, data[name])
+        locked.edit_version += 1
         comment = _("Restored the version of %(date)s") % {
             "date": timezone.localtime(version.revision.date_created).strftime("%Y-%m-%d %H:%M")
         }

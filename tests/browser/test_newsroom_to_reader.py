@@ -1,5 +1,6 @@
 """The newsroom in a real browser: an editor signs in, writes a bilingual article with a photo
-through the language tabs and the rich-text editor, publishes it, and a reader sees it."""
+through the form's language switch and the rich-text editor, publishes it, and a reader
+sees it."""
 
 import io
 import re
@@ -48,24 +49,26 @@ def sign_in(page, user):
     expect(page).to_have_url(re.compile(r"/admin/news/article/add/$"))
 
 
-def show_tab(page, field, language):
-    """modeltranslation's jQuery UI tab for one field's language."""
-    page.locator(f"a[href='#tab_id_{field}_{language}']").click()
-    expect(page.locator(f"#tab_id_{field}_{language}")).to_be_visible()
+def show_language(page, language):
+    """The form's one language switch: only that language's fields are shown."""
+    names = {"az": "Azərbaycan dili", "en": "İngilis dili"}
+    page.locator(".newsroom-languages").get_by_role("button", name=names[language]).click()
+    expect(page.locator(f".field-title_{language}")).to_be_visible()
+    other = "en" if language == "az" else "az"
+    expect(page.locator(f".field-title_{other}")).to_be_hidden()
 
 
 def write_body(page, language):
     """Type into the rich-text editor and make the middle part bold with its toolbar."""
-    show_tab(page, "body", language)
-    editor_area = page.locator(f"#tab_id_body_{language}").get_by_role("textbox")
+    editor_area = page.locator(f".field-body_{language}").get_by_role("textbox")
     expect(editor_area).to_be_visible()
     before, bold, after = BODY[language]
     editor_area.click()
     page.keyboard.type(before)
-    toolbar = page.locator(f"#tab_id_body_{language} .prose-menubar")
-    toolbar.get_by_title("bold", exact=True).click()
+    toolbar = page.locator(f".field-body_{language} .prose-menubar")
+    toolbar.get_by_title("Qalın", exact=True).click()  # "bold", in the az admin
     page.keyboard.type(bold)
-    toolbar.get_by_title("bold", exact=True).click()
+    toolbar.get_by_title("Qalın", exact=True).click()  # "bold", in the az admin
     page.keyboard.type(after)
     expect(editor_area.locator("strong")).to_have_text(bold)
 
@@ -75,13 +78,17 @@ def test_editor_writes_and_publishes_a_bilingual_article_that_readers_see(
 ):
     sign_in(page, newsroom_editor)
     for language in ("az", "en"):
-        show_tab(page, "title", language)
+        show_language(page, language)
         page.locator(f"#id_title_{language}").fill(TITLE[language])
-        show_tab(page, "lead", language)
         page.locator(f"#id_lead_{language}").fill(LEAD[language])
         write_body(page, language)
-        show_tab(page, "photo_alt", language)
         page.locator(f"#id_photo_alt_{language}").fill(ALT[language])
+    # Both side by side: the Azerbaijani field on the left, the English one beside it.
+    page.locator(".newsroom-languages").get_by_role("button", name="Hər ikisi, yan-yana").click()
+    left = page.locator(".field-title_az").bounding_box()
+    right = page.locator(".field-title_en").bounding_box()
+    assert right["x"] > left["x"] + left["width"] / 2
+    assert abs(right["y"] - left["y"]) < 5
     page.locator("#id_category").select_option(label="Tədbirlər")
     page.locator("#id_status").select_option("published")
     page.locator("#id_photo").set_input_files(photo_file)
