@@ -2,6 +2,7 @@
 
     gunicorn -c gunicorn.conf.py portal.wsgi
 
+Behind the shipped nginx (deploy/nginx/), under systemd (deploy/systemd/portal-web.service).
 GUNICORN_BIND (default 127.0.0.1:8000), WEB_CONCURRENCY (workers; default 2 x cores + 1,
 at most 12), GUNICORN_THREADS (default 1), GUNICORN_TIMEOUT (default 30 s). Behind a
 reverse proxy set TRUST_PROXY_HEADERS=1 and TRUSTED_PROXIES (or FORWARDED_ALLOW_IPS) to the
@@ -45,7 +46,8 @@ limit_request_fields = 100
 #   the Cookie header, a few hundred bytes here.
 limit_request_field_size = 8190
 # gunicorn has no limit on the body's size and no time limit on reading a request: those
-# are the proxy's (docs/operations.md, step 5) and the view's (limit_request_body in
+# are nginx's (deploy/nginx/, docs/operations.md, step 5: whole requests only, headers
+# within 10 s, 1 MB bodies, 24 MB for the admin) and the view's (limit_request_body in
 # portal/middleware.py, which refuses an oversized appeal before reading it).
 
 _TRUE = {"1", "true", "yes", "on"}  # as portal/settings.py reads a switch

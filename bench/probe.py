@@ -66,7 +66,8 @@ def pages():
 
 def new_queries(count, seed=7):
     """Searches nobody has made before, as readers type them: a word, a place, a place
-    and a word; Azerbaijani ones also without the Azerbaijani letters ("xankendi").
+    and a word; Azerbaijani ones also without the Azerbaijani letters ("xankendi"); a
+    quarter in the other language than the page's.
     Seeded, so every run asks the same ones; all distinct, so none is answered from
     the search cache within a run (a cache is flushed between runs)."""
     import random
@@ -79,7 +80,10 @@ def new_queries(count, seed=7):
             urls[language] = reverse("news:search")
     while len(paths) < count:
         language = "az" if rng.random() < 0.7 else "en"
-        vocabulary = VOCABULARY[language]
+        # A quarter are cross-language: the other language's words and place spellings
+        # ("Khankendi" on /az/, "Laçın" on /en/), which search matches too (docs/search.md).
+        cross = rng.random() < 0.25
+        vocabulary = VOCABULARY[{"az": "en", "en": "az"}[language] if cross else language]
         kind = rng.random()
         if kind < 0.4:
             words = vocabulary.words(rng, 1)
@@ -109,11 +113,67 @@ def measure(path, warm=True):
     }
 
 
+def spread_paths(listing, count=2000, seed=11):
+    """Readers at every depth: listing pages over 1..DEEP_PAGE and articles over the
+    whole archive, seeded and shuffled, so no one URL is repeated while its neighbours
+    are cold."""
+    import random
+
+    rng = random.Random(seed)
+    pages_ = [f"{listing}?page={number}" for number in range(1, DEEP_PAGE + 1)]
+    rng.shuffle(pages_)
+    ids = list(Article.objects.published().values_list("pk", flat=True))
+    chosen = rng.sample(ids, min(count, len(ids)))
+    articles = [item.get_absolute_url("az") for item in Article.objects.filter(pk__in=chosen)]
+    rng.shuffle(articles)
+    return pages_[:count], articles
+
+
+def cold_renders(found, samples=5):
+    """The first render of each page after a content change, in-process: the content
+    version is bumped (as any publish or edit does), so every fragment and per-worker
+    memo is cold, then one request is timed. Median and worst of `samples` changes."""
+    import statistics
+    import time
+
+    from core.caching.version import bump
+
+    client = Client(HTTP_USER_AGENT=READER_UA)
+    results = {}
+    for name, path in found.items():
+        if not path or name == "livez":
+            continue
+        client.get(path)  # the code paths are warm; only the content caches go cold
+        times, warm = [], []
+        for _ in range(samples):
+            bump()
+            started = time.perf_counter()
+            status = client.get(path).status_code
+            times.append((time.perf_counter() - started) * 1000)
+            started = time.perf_counter()
+            client.get(path)
+            warm.append((time.perf_counter() - started) * 1000)
+            if status != 200:
+                raise SystemExit(f"{name} {path} answered {status} after a content change")
+        results[name] = {
+            "path": path,
+            "cold_ms": statistics.median(times),
+            "cold_max_ms": max(times),
+            "warm_ms": statistics.median(warm),
+        }
+    return results
+
+
 def main():
     found, article_id = pages()
     report = {"article_id": article_id, "pages": {}}
     for name, path in found.items():
         report["pages"][name] = measure(path) if path else None
+    report["listing_spread_paths"], report["article_spread_paths"] = spread_paths(
+        found["listing p1"]
+    )
+    if os.environ.get("BENCH_COLD_RENDERS"):
+        report["cold_renders"] = cold_renders(found)
     # Many article URLs, for the memory run.
     recent = Article.objects.published().order_by("-published_at")[:500]
     report["article_paths"] = [item.get_absolute_url("az") for item in recent]
