@@ -1,5 +1,6 @@
 """Azerbaijani-aware text helpers: case rules, transliterated slugs, folded search text."""
 
+import html
 import re
 import unicodedata
 
@@ -69,3 +70,66 @@ def fold(text):
     """
     text = transliterate(az_lower(text or "")).lower()
     return _NON_WORD.sub(" ", text).strip()
+
+
+# Spellings of one sound: Azerbaijani Latin, English spelling and ASCII transliteration.
+# Applied to folded text (fold() has already made "ş" "s", "ç" "c", "ğ" "g", "ə" "e"), on
+# the index side (news.models.Article search documents) and the query side alike, so
+# "Şuşa", "Shusha" and "susa" are one word. docs/search.md keeps this table.
+SPELLING_DIGRAPHS = (
+    ("kh", "x"),  # Khankendi / Xankəndi
+    ("sh", "s"),  # Shusha / Şuşa
+    ("ch", "c"),  # Lachin / Laçın
+    ("gh", "g"),  # Aghdam / Ağdam
+    ("zh", "j"),  # Zhurnal / Jurnal
+)
+SPELLING_LETTERS = str.maketrans({"j": "c"})  # Jabrayil / Cəbrayıl, Ganja / Gəncə
+# Names whose English spelling differs from the Azerbaijani beyond the letters above
+# ("ə" written "a", "q" written "g" or "k", "ı" written "y"): folded English → folded
+# Azerbaijani, before the letter rules. A name missing here still finds its own
+# language's articles; add it when readers need it.
+SPELLING_NAMES = {
+    "aghdara": "agdere",
+    "agdara": "agdere",
+    "barda": "berde",
+    "gabala": "qebele",
+    "ganja": "gence",
+    "gazakh": "qazax",
+    "guba": "quba",
+    "gubadli": "qubadli",
+    "gubadly": "qubadli",
+    "jabrail": "cebrayil",
+    "jabrayil": "cebrayil",
+    "kalbajar": "kelbecer",
+    "karabakh": "qarabag",
+    "khojali": "xocali",
+    "khojaly": "xocali",
+    "lankaran": "lenkeran",
+    "mingachevir": "mingecevir",
+    "sumgait": "sumqayit",
+    "sumgayit": "sumqayit",
+    "tartar": "terter",
+    "zangilan": "zengilan",
+}
+
+
+def spelling_key(word):
+    """One folded word in the form every spelling of it shares: "khankendi" → "xankendi"."""
+    word = SPELLING_NAMES.get(word, word)
+    for spelled, sound in SPELLING_DIGRAPHS:
+        word = word.replace(spelled, sound)
+    return word.translate(SPELLING_LETTERS)
+
+
+def search_text(text):
+    """What search indexes and matches of a text: each folded word's spelling key."""
+    return " ".join(spelling_key(word) for word in fold(text).split())
+
+
+_TAG = re.compile(r"<[^>]*>")
+
+
+def plain_text(markup):
+    """The text of sanitised HTML (core.sanitizer), each tag a space: paragraphs stay
+    apart ("…in Lachin. Staff…", never "…in Lachin.Staff…")."""
+    return " ".join(html.unescape(_TAG.sub(" ", markup or "")).split())

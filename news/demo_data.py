@@ -229,3 +229,30 @@ PAGES = [
         "<p>Legal acts governing the rights of refugees and internally displaced persons.</p>",
     ),
 ]
+
+# Topics and places: (kind, name_az, name_en, words). An article is tagged when a word
+# of its titles or texts begins with one of the words, as search matches them
+# (core.text.search_text), so "Laçında" and "Lachin" both make it a Laçın article.
+TAGS = [
+    ("place", "Xankəndi", "Khankendi", ["Xankəndi"]),
+    ("place", "Laçın", "Lachin", ["Laçın", "Sus"]),
+    ("place", "Füzuli", "Fuzuli", ["Füzuli"]),
+    ("place", "Şuşa", "Shusha", ["Şuşa"]),
+    ("topic", "Böyük Qayıdış", "Great Return", ["Qayıdış", "Return", "köç", "köçürül", "relocat"]),
+    ("topic", "Mina təhlükəsi", "Mine safety", ["mina", "mine"]),
+    ("topic", "Fləşmob", "Flash mobs", ["fləşmob", "flash"]),
+    (
+        "topic",
+        "Beynəlxalq əməkdaşlıq",
+        "International cooperation",
+        ["BMT", "UNHCR", "beynəlxalq", "international", "İzmir"],
+    ),
+    ("topic", "Təlimlər", "Training", ["təlim", "training"]),
+]
+
+# The Khankendi article's gallery: (caption_az, caption_en).
+GALLERY = [
+    ("Görüş iştirakçıları", "Participants of the meeting"),
+    ("Sədr çıxış edir", "The chairman speaks"),
+    ("İctimai Şuranın üzvləri", "Members of the Public Council"),
+]

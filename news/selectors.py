@@ -7,18 +7,17 @@ from collections.abc import Sequence
 
 from django.core.paginator import EmptyPage, InvalidPage, Paginator
 from django.db import connection
-from django.db.models import Count, Max, Min, Sum
+from django.db.models import Count, Max, Min, Q, Sum
 from django.db.models.functions import TruncMonth
 from django.http import Http404
 from django.utils import timezone
 from django.utils.functional import cached_property
 
 from core.caching import cached, cached_locally
-from news.models import Article, Category
+from news.models import Article, Category, Tag, WithdrawalNotice
 
 LISTING_PAGE_SIZE = 20
 LATEST_COUNT = 8
-RELATED_COUNT = 6
 # Per-article entries are many and each is read less often than the shared ones.
 RELATED_TIMEOUT = 3600
 
@@ -38,6 +37,64 @@ def home_articles(count=12):
     # Unevaluated: the home page's cards are a fragment cached per content version,
     # so warm pages never run this query.
     return Article.objects.published().for_listing()[:count]
+
+
+def all_tags():
+    """Every tag (topics and places), cached per content version: few, and each reader
+    page that names one looks it up here."""
+    return cached("all_tags", lambda: list(Tag.objects.all()))
+
+
+def tag_by_slug(slug, language):
+    """The tag whose slug in `language` (or, failing that, another language) is `slug`."""
+    tags = all_tags()
+    for field in [f"slug_{language}", "slug_az", "slug_en"]:
+        for tag in tags:
+            if getattr(tag, field, None) == slug:
+                return tag
+    raise Http404("No such topic")
+
+
+def topics(now=None):
+    """[(tag, number of published articles)] for tags with any, places last, the
+    busiest first: the topics page and the home page's sidebar."""
+
+    def build():
+        rows = (
+            Tag.objects.annotate(
+                published=Count(
+                    "articles",
+                    filter=Q(
+                        articles__status=Article.Status.PUBLISHED,
+                        articles__published_at__lte=now or timezone.now(),
+                    ),
+                )
+            )
+            .filter(published__gt=0)
+            .order_by("-kind", "-published", "id")
+        )
+        return [(tag, tag.published) for tag in rows]
+
+    # Scheduled articles join their topics at their time without a save: recount often.
+    return cached("topics", build, timeout=ARCHIVE_TIMEOUT)
+
+
+def article_tags(article):
+    """The article's tags, topics first; cached per article and content version."""
+    return cached(
+        f"article_tags:{article.pk}",
+        lambda: list(article.tags.order_by("-kind", "id")),
+        timeout=RELATED_TIMEOUT,
+    )
+
+
+def withdrawal_notices(article):
+    """The article's past withdrawals, newest first (public: see Article.save)."""
+    return cached(
+        f"withdrawal_notices:{article.pk}",
+        lambda: list(WithdrawalNotice.objects.filter(article_id=article.pk)),
+        timeout=RELATED_TIMEOUT,
+    )
 
 
 def category_by_slug(slug, language):
@@ -136,18 +193,22 @@ class LazyRows(Sequence):
         return iter(self._all())
 
 
-def listing_page(page_number, category=None, language=None):
-    """One page of a dated listing, newest first; a bad page number is a 404."""
+def listing_page(page_number, category=None, language=None, tag=None):
+    """One page of a dated listing (all news, a section's or a topic's), newest first;
+    a bad page number is a 404."""
 
     def articles():
         rows = Article.objects.published().for_listing()
         if category is not None:
             rows = rows.filter(category=category)
+        if tag is not None:
+            rows = rows.filter(tags=tag)
         if language:
             rows = rows.written_in(language)
         return rows
 
-    cache_name = f"listing:{category.pk if category else 'all'}:{language or 'any'}"
+    scope = f"tag-{tag.pk}" if tag is not None else (category.pk if category else "all")
+    cache_name = f"listing:{scope}:{language or 'any'}"
     paginator = SeekPaginator(articles, LISTING_PAGE_SIZE, cache_name)
     try:
         return paginator.page(page_number or 1)
@@ -195,18 +256,31 @@ def stored_view_count(pk):
     return row[0] if row else 0
 
 
-def related_articles(article):
-    """The category's newest other articles, cached per article and content version."""
-    return cached(
-        f"related:{article.pk}",
-        lambda: list(
-            Article.objects.published()
-            .for_listing()
-            .filter(category_id=article.category_id)
-            .exclude(pk=article.pk)[:RELATED_COUNT]
-        ),
-        timeout=RELATED_TIMEOUT,
-    )
+def neighbours(article):
+    """(previous, next) published article in the article's section by publication time,
+    None where there is none: one query (a UNION of the two nearest), cached per article
+    and content version."""
+
+    def build():
+        published = (
+            Article.objects.published().for_listing().filter(category_id=article.category_id)
+        )
+        older = published.filter(
+            Q(published_at__lt=article.published_at)
+            | Q(published_at=article.published_at, id__lt=article.pk)
+        ).order_by("-published_at", "-id")[:1]
+        newer = published.filter(
+            Q(published_at__gt=article.published_at)
+            | Q(published_at=article.published_at, id__gt=article.pk)
+        ).order_by("published_at", "id")[:1]
+        found = list(older.union(newer, all=True))
+        before = [
+            row for row in found if (row.published_at, row.pk) < (article.published_at, article.pk)
+        ]
+        after = [row for row in found if row not in before]
+        return (before[0] if before else None), (after[0] if after else None)
+
+    return cached(f"neighbours:{article.pk}", build, timeout=RELATED_TIMEOUT)
 
 
 # The archive and the most-read lists ---------------------------------------------

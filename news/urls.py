@@ -26,6 +26,18 @@ urlpatterns = [
         views.archive,
         name="archive_month",
     ),
+    path(pgettext_lazy("url", "topics/"), views.topics, name="topics"),
+    path(pgettext_lazy("url", "topics/<slug:tag_slug>/"), views.topic, name="topic"),
+    path(
+        pgettext_lazy("url", "topics/<slug:tag_slug>/rss/"), feeds.NewsFeed(), name="topic_feed_rss"
+    ),
+    path(
+        pgettext_lazy("url", "topics/<slug:tag_slug>/atom/"),
+        feeds.AtomNewsFeed(),
+        name="topic_feed_atom",
+    ),
+    path("feed.xsl", views.feed_stylesheet, name="feed_stylesheet"),
+    path(pgettext_lazy("url", "feeds/"), views.feeds_page, name="feeds"),
     path("rss/", feeds.NewsFeed(), name="feed_rss"),
     path("atom/", feeds.AtomNewsFeed(), name="feed_atom"),
     path("<slug:category_slug>/rss/", feeds.NewsFeed(), name="category_feed_rss"),

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_safe
 from core.caching import cached_locally, query_params
 from core.i18n import LANGUAGE_CODES, current_language
 from core.seo import alternates_for
-from news import selectors, view_counts
+from news import search, selectors, view_counts
 
 
 def _url_in(language, name, **kwargs):
@@ -25,6 +25,7 @@ def home(request):
         "news/home.html",
         {
             "articles": selectors.home_articles(),
+            "topics": selectors.topics(),
             "alternates": alternates_for(lambda lang: _url_in(lang, "news:home")),
         },
     )
@@ -76,6 +77,42 @@ def category(request, category_slug):
     )
 
 
+@query_params("page")
+@require_safe
+def topic(request, tag_slug):
+    """A topic's or a place's news, newest first."""
+    language = current_language()
+    tag = selectors.tag_by_slug(tag_slug, language)
+    if tag_slug != tag.slug_for(language):
+        return HttpResponsePermanentRedirect(tag.get_absolute_url())
+    page = selectors.listing_page(request.GET.get("page"), tag=tag)
+    return render(
+        request,
+        "news/topic.html",
+        {
+            "page_obj": page,
+            "tag": tag,
+            "alternates": alternates_for(
+                lambda lang: _url_in(lang, "news:topic", tag_slug=tag.slug_for(lang))
+            ),
+        },
+    )
+
+
+@query_params()
+@require_safe
+def topics(request):
+    """Every topic and place with news, with how many articles each has."""
+    return render(
+        request,
+        "news/topics.html",
+        {
+            "topics": selectors.topics(),
+            "alternates": alternates_for(lambda lang: _url_in(lang, "news:topics")),
+        },
+    )
+
+
 @require_safe
 def article_redirect(request, pk):
     article = selectors.article_for_reader(pk)
@@ -98,6 +135,8 @@ def article(request, pk, slug):
     counted = view_counts.count_view(article, request, preview=preview or is_staff)
     written = article.languages
     shown = article.original_language(language)
+    # The two sidebars never show one article twice, nor the article being read.
+    latest = [item for item in selectors.latest_articles() if item.pk != article.pk]
     response = render(
         request,
         "news/article.html",
@@ -105,7 +144,13 @@ def article(request, pk, slug):
             "article": article,
             # count_view says how many views to add: this one and any still buffered.
             "view_count": view_count + counted,
-            "related": selectors.related_articles(article),
+            "latest_articles": latest,
+            "related": search.related_articles(
+                article, language, exclude=[item.pk for item in latest]
+            ),
+            "tags": selectors.article_tags(article),
+            "neighbours": selectors.neighbours(article),
+            "notices": selectors.withdrawal_notices(article),
             "preview": preview,
             "shown_language": shown,
             "canonical_url": article.get_absolute_url(shown),
@@ -177,3 +222,28 @@ def archive(request, year=None, month=None, category_slug=None):
     context["page_obj"] = selectors.archive_page(request.GET.get("page"), year, month, category)
     context["months_of_year"] = next((entry[1] for entry in years if entry[0] == year), [])
     return render(request, "news/archive_month.html", context)
+
+
+@query_params()
+@require_safe
+def feeds_page(request):
+    """What a feed is and the addresses of ours: where the footer's RSS link leads, since
+    a browser shows a feed itself as raw XML (Chromium no longer applies XSL)."""
+    return render(
+        request,
+        "news/feeds.html",
+        {
+            "topics": selectors.topics(),
+            "alternates": alternates_for(lambda lang: _url_in(lang, "news:feeds")),
+        },
+    )
+
+
+@query_params()
+@require_safe
+def feed_stylesheet(request):
+    """The XSL stylesheet feeds name, so a browser opening a feed shows a page that
+    says what a feed is, in the page's language, and lists its news."""
+    response = render(request, "news/feed.xsl", content_type="text/xsl; charset=utf-8")
+    response["Cache-Control"] = "public, max-age=86400"
+    return response

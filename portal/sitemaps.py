@@ -1,5 +1,5 @@
-"""Sitemaps for both languages with hreflang alternates: pages, categories, static pages,
-articles. /sitemap.xml is an index; each section is paginated.
+"""Sitemaps for both languages with hreflang alternates: pages, categories, topics,
+static pages, articles. /sitemap.xml is an index; each section is paginated.
 
 Django's i18n sitemaps expand every item into (item, language) pairs in memory before
 paginating, which would load all 100,000 articles for every sitemap page. Articles are
@@ -19,6 +19,7 @@ from django.views.decorators.http import require_safe
 
 from core.caching import cached
 from core.i18n import LANGUAGE_CODES
+from news import selectors
 from news.models import Article, Category
 from portal.models import StaticPage
 
@@ -31,14 +32,25 @@ class LanguageSitemap(Sitemap):
     alternates = True
     x_default = True
 
+    def _urls(self, page, protocol, domain):
+        # Django's x-default is the address without a language prefix, which answers
+        # with a redirect; ours is the Azerbaijani page itself, as pages declare it.
+        urls = super()._urls(page, protocol, domain)
+        for url in urls:
+            by_language = {alt["lang_code"]: alt["location"] for alt in url["alternates"]}
+            for alternate in url["alternates"]:
+                if alternate["lang_code"] == "x-default":
+                    alternate["location"] = by_language[settings.LANGUAGE_CODE]
+        return urls
+
 
 class PagesSitemap(LanguageSitemap):
-    """The fixed reader pages: home, all news, the archive, the appeal form."""
+    """The fixed reader pages: home, all news, the archive, the feeds, the appeal form."""
 
     changefreq = "daily"
 
     def items(self):
-        return ["news:home", "news:all", "news:archive", "portal:appeal"]
+        return ["news:home", "news:all", "news:archive", "news:feeds", "portal:appeal"]
 
     def location(self, name):
         return reverse(name)
@@ -55,6 +67,18 @@ class CategorySitemap(LanguageSitemap):
 
     def lastmod(self, category):
         return category.updated_at
+
+
+class TopicSitemap(LanguageSitemap):
+    """The topics page and every topic or place with published news."""
+
+    changefreq = "daily"
+
+    def items(self):
+        return ["news:topics", *[tag for tag, _count in selectors.topics()]]
+
+    def location(self, item):
+        return reverse(item) if isinstance(item, str) else item.get_absolute_url()
 
 
 class StaticPageSitemap(LanguageSitemap):
@@ -92,11 +116,9 @@ class ArticleSitemap(Sitemap):
     def _urls(self, page, protocol, domain):
         # One reverse() per language, not per article: thousands of URLs per page.
         patterns = {}
-        for code in [*LANGUAGE_CODES, None]:
-            with override(code or settings.LANGUAGE_CODE):
+        for code in LANGUAGE_CODES:
+            with override(code):
                 path = reverse("news:article", kwargs={"pk": 0, "slug": "slug"})
-            if code is None:  # x-default: the address without a language prefix
-                path = path.replace(f"/{settings.LANGUAGE_CODE}/", "/", 1)
             patterns[code] = f"{protocol}://{domain}{path}".replace("/0/slug/", "/{pk}/{slug}/")
         urls = []
         latest = None
@@ -109,15 +131,15 @@ class ArticleSitemap(Sitemap):
                 }
                 for code in languages
             ]
-            if settings.LANGUAGE_CODE in languages:
-                alternates.append(
-                    {
-                        "lang_code": "x-default",
-                        "location": patterns[None].format(
-                            pk=article.pk, slug=article.slug_for(settings.LANGUAGE_CODE)
-                        ),
-                    }
-                )
+            # x-default: the Azerbaijani page, or the only page an article has; a URL
+            # that answers 200, as the page itself declares it (base.html).
+            default = settings.LANGUAGE_CODE if settings.LANGUAGE_CODE in languages else None
+            default_location = next(
+                alternate["location"]
+                for alternate in alternates
+                if alternate["lang_code"] == (default or alternates[0]["lang_code"])
+            )
+            alternates.append({"lang_code": "x-default", "location": default_location})
             latest = max(latest, article.updated_at) if latest else article.updated_at
             urls.extend(
                 {
@@ -139,6 +161,7 @@ class ArticleSitemap(Sitemap):
 SITEMAPS = {
     "pages": PagesSitemap,
     "categories": CategorySitemap,
+    "topics": TopicSitemap,
     "static": StaticPageSitemap,
     "news": ArticleSitemap,
 }

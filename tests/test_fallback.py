@@ -56,7 +56,10 @@ def test_fallback_page_points_canonical_at_the_original(client):
     hreflangs = {
         link["hreflang"] for link in page.find_all("link", rel="alternate") if link.get("hreflang")
     }
-    assert hreflangs == {"az"}
+    # x-default too: the Azerbaijani page, the only one this article has.
+    assert hreflangs == {"az", "x-default"}
+    x_default = page.find("link", rel="alternate", hreflang="x-default")["href"]
+    assert x_default.endswith(article.get_absolute_url("az"))
 
 
 def test_bilingual_article_has_both_alternates(client):
@@ -65,7 +68,9 @@ def test_bilingual_article_has_both_alternates(client):
     hreflangs = {
         link["hreflang"] for link in page.find_all("link", rel="alternate") if link.get("hreflang")
     }
-    assert hreflangs == {"az", "en"}
+    assert hreflangs == {"az", "en", "x-default"}
+    x_default = page.find("link", rel="alternate", hreflang="x-default")["href"]
+    assert x_default.endswith(article.get_absolute_url("az"))
     assert page.find("link", rel="canonical")["href"].endswith(article.get_absolute_url("en"))
 
 

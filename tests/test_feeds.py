@@ -117,3 +117,83 @@ def test_feed_query_count_is_fixed(client, size):
     with CaptureQueriesContext(connection) as queries:
         client.get(f"/az/{category.slug_az}/rss/")
     assert len(queries) == 1  # the category comes from the cached menu
+
+
+def test_atom_feeds_name_the_committee_as_author(client, content):
+    _response, parsed = fetch(client, "/en/atom/")
+    assert parsed.feed.author == (
+        "State Committee for Affairs of Refugees and Internally Displaced Persons"
+    )
+    assert parsed.feed.author_detail.href == "http://testserver/en/"
+    _response, parsed = fetch(client, "/az/atom/")
+    assert "Dövlət Komitəsi" in parsed.feed.author
+
+
+@pytest.mark.parametrize("path", ["/en/rss/", "/en/atom/"])
+def test_english_feeds_mark_azerbaijani_entries_and_offer_english_only(client, content, path):
+    response, _parsed = fetch(client, path)
+    text = response.content.decode()
+    assert text.count('xml:lang="az"') == 1  # the article only in Azerbaijani
+    marked = text.split('xml:lang="az"')[1]
+    assert marked.split("</title>")[0].endswith("Fləşmob")
+    _response, only = fetch(client, f"{path}?only=en")
+    assert "Fləşmob" not in [entry.title for entry in only.entries]
+    assert len(only.entries) == 2
+
+
+def test_azerbaijani_feeds_mark_nothing(client, content):
+    response, _parsed = fetch(client, "/az/rss/")
+    assert "xml:lang" not in response.content.decode()
+
+
+@pytest.mark.parametrize("language", ["az", "en"])
+def test_feeds_name_a_stylesheet_that_explains_them_in_the_page_language(client, language):
+    body = client.get(f"/{language}/rss/").content.decode()
+    assert f'<?xml-stylesheet href="/{language}/feed.xsl" media="screen" type="text/xsl"?>' in body
+    response = client.get(f"/{language}/feed.xsl")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/xsl")
+    xsl = response.content.decode()
+    assert f'<html lang="{language}">' in xsl
+    explained = "Bu, xəbər lentidir" if language == "az" else "This is a news feed"
+    assert explained in xsl
+    # Well-formed XSLT: a browser refuses anything else.
+    assert feedparser.parse(response.content).bozo == 0
+
+
+def test_entries_with_a_photo_carry_it_as_an_enclosure(client, content, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    from django.core.files.base import ContentFile
+
+    from news.demo_photos import draw_photo
+
+    article = ArticleFactory(title_en="With a photo")
+    article.photo.save("photo.jpg", ContentFile(draw_photo(1)), save=True)
+    _response, parsed = fetch(client, "/en/rss/")
+    entry = next(entry for entry in parsed.entries if entry.title == "With a photo")
+    (enclosure,) = entry.enclosures
+    assert enclosure.href.startswith("http://testserver/media/articles/")
+    assert enclosure.type == "image/jpeg"
+    assert int(enclosure.length) == article.photo.size
+    _response, parsed = fetch(client, "/en/atom/")
+    entry = next(entry for entry in parsed.entries if entry.title == "With a photo")
+    assert entry.enclosures[0].href == enclosure.href
+
+
+def test_feed_descriptions_keep_paragraphs_apart(client):
+    ArticleFactory(
+        title_en="Two paragraphs", lead_en="", body_en="<p>Held in Lachin.</p><p>Staff</p>"
+    )
+    _response, parsed = fetch(client, "/en/rss/")
+    assert parsed.entries[0].summary == "Held in Lachin. Staff"
+
+
+def test_the_feeds_page_lists_every_feed_in_the_page_language(client, content):
+    events, _meetings = content
+    text = client.get("/en/feeds/").content.decode()
+    assert 'href="/en/rss/"' in text
+    assert 'href="/en/rss/?only=en"' in text
+    assert f'href="/en/{events.slug_en}/atom/"' in text
+    az = client.get("/az/lentler/").content.decode()
+    assert "Xəbər lentləri" in az
+    assert 'href="/az/atom/"' in az

@@ -61,19 +61,24 @@ def test_article_has_open_graph_and_twitter_tags_with_absolute_urls(client, arti
     assert meta(page, property="article:published_time").startswith(str(article.published_at.year))
 
 
-def test_article_without_a_photo_gets_a_summary_card(client):
+def test_article_without_a_photo_shares_the_site_image(client):
     article = ArticleFactory(lead_en="")
     page = soup(client, article.get_absolute_url("en"))
-    assert meta(page, name="twitter:card") == "summary"
-    assert meta(page, property="og:image") is None
+    assert meta(page, name="twitter:card") == "summary_large_image"
+    assert meta(page, property="og:image").startswith("http://testserver/static/img/share")
+    assert meta(page, property="og:image:width") == "1200"
+    assert meta(page, property="og:image:height") == "630"
+    assert meta(page, name="twitter:image") == meta(page, property="og:image")
     # No lead: the description is the start of the body.
     assert meta(page, property="og:description") == "The text of the news."
 
 
-def json_ld(page):
+def json_ld(page, kind="NewsArticle"):
     scripts = page.find_all("script", attrs={"type": "application/ld+json"})
-    assert len(scripts) == 1
-    return json.loads(scripts[0].string)
+    found = [json.loads(script.string) for script in scripts]
+    found = [data for data in found if data.get("@type") == kind]
+    assert len(found) == 1
+    return found[0]
 
 
 def test_article_has_news_article_json_ld(client, article):
@@ -137,6 +142,61 @@ def test_every_page_has_a_meaningful_title_and_description(client, language):
         titles.add(title)
         description = meta(page, name="description")
         assert description, path
-        assert len(description) > 20, path
+        # An article's is its own summary, however short (the factory's body is).
+        assert len(description) > 20 or path == article.get_absolute_url(language), path
         assert len(page.find_all("h1")) == 1, path
     assert len(titles) == len(paths)  # no two pages share a title
+
+
+def test_every_page_has_a_share_image_and_x_default(client, article):
+    plain = ArticleFactory()
+    static = StaticPage(title_az="Əlaqə", title_en="Contacts")
+    static.save()
+    for path in ["/az/", "/en/news/", plain.get_absolute_url("en"), static.get_absolute_url()]:
+        page = soup(client, path)
+        assert meta(page, property="og:image").startswith("http://testserver/"), path
+        x_default = page.find("link", rel="alternate", hreflang="x-default")
+        assert x_default is not None, path
+        assert "/az/" in x_default["href"], path
+        assert client.get(x_default["href"]).status_code == 200, path
+
+
+def test_descriptions_are_each_pages_own_summary(client):
+    article = ArticleFactory(
+        lead_en="",
+        body_en="<p>The event was held in Lachin.</p><p>Staff of the State Committee took part.</p>",  # noqa: E501
+    )
+    page = soup(client, article.get_absolute_url("en"))
+    description = "The event was held in Lachin. Staff of the State Committee took part."
+    assert meta(page, name="description") == description
+    assert meta(page, property="og:description") == description
+    assert json_ld(page)["description"] == description
+    static = StaticPage(
+        title_az="Əlaqə", title_en="Contacts", body_en="<p>Call us.</p><p>Write to us.</p>"
+    )
+    static.save()
+    en_page = soup(client, "/en" + static.get_absolute_url()[3:])
+    assert meta(en_page, name="description") == "Call us. Write to us."
+
+
+def test_home_has_website_and_organization_json_ld(client):
+    ArticleFactory()
+    page = soup(client, "/en/")
+    scripts = [json.loads(s.string) for s in page.find_all("script", type="application/ld+json")]
+    (graph,) = [data["@graph"] for data in scripts if "@graph" in data]
+    kinds = {node["@type"] for node in graph}
+    assert kinds == {"WebSite", "GovernmentOrganization"}
+    website = next(node for node in graph if node["@type"] == "WebSite")
+    assert website["potentialAction"]["target"]["urlTemplate"].startswith(
+        "http://testserver/en/search/?q="
+    )
+    assert meta(page, property="og:title")
+    assert meta(page, property="og:type") == "website"
+
+
+def test_articles_have_breadcrumb_json_ld(client, article):
+    page = soup(client, article.get_absolute_url("en"))
+    crumbs = json_ld(page, "BreadcrumbList")["itemListElement"]
+    assert [item["position"] for item in crumbs] == [1, 2, 3]
+    assert crumbs[0]["item"] == "http://testserver/en/"
+    assert crumbs[2]["item"] == "http://testserver" + article.get_absolute_url("en")

@@ -10,7 +10,7 @@ from django.core.management import call_command
 from django.db import connection
 from django.utils import timezone
 
-from core.text import fold
+from core.text import search_text
 from news.models import Article, SearchEntry
 from news.search import fulltext
 from news.search import year_indexes as search_indexes
@@ -27,7 +27,7 @@ def entries(article):
 
 
 def found(query, language="az"):
-    terms = fold(query).split()
+    terms = search_text(query).split()
     return [
         row[0] for row in fulltext.candidates(language, terms, timezone.now(), limit=50, window=100)
     ]
@@ -117,7 +117,7 @@ def archive():
 
 def expected(query, limit, category=None, year=None):
     """What a search must return, worked out the slow way: every published article read."""
-    terms = fold(query).split()
+    terms = search_text(query).split()
     rows = Article.objects.published().order_by("-published_at", "-id")
     if category:
         rows = rows.filter(category=category)
@@ -140,7 +140,7 @@ def test_walking_and_the_index_find_the_same_articles(archive, query, filters, w
     year = timezone.localdate().year + filters["year"] if "year" in filters else None
     rows = fulltext.candidates(
         "az",
-        fold(query).split(),
+        search_text(query).split(),
         timezone.now(),
         limit=7,
         window=window,

@@ -45,6 +45,7 @@ def test_index_outside_the_language_prefixes_lists_every_section(client):
     assert locations == [
         "http://testserver/sitemap-pages.xml",
         "http://testserver/sitemap-categories.xml",
+        "http://testserver/sitemap-topics.xml",
         "http://testserver/sitemap-static.xml",
         "http://testserver/sitemap-news.xml",
     ]
@@ -68,11 +69,14 @@ def test_articles_are_listed_in_the_languages_they_are_written_in(client):
     assert urls[both_az]["alternates"] == {
         "az": both_az,
         "en": both_en,
-        "x-default": host + both.get_absolute_url("az").replace("/az/", "/", 1),
+        # The Azerbaijani page itself (200), never an address that redirects.
+        "x-default": both_az,
     }
     assert urls[both_en]["alternates"] == urls[both_az]["alternates"]
+    # A single-language article names its only page as x-default too.
     assert urls[host + only_en.get_absolute_url("en")]["alternates"] == {
-        "en": host + only_en.get_absolute_url("en")
+        "en": host + only_en.get_absolute_url("en"),
+        "x-default": host + only_en.get_absolute_url("en"),
     }
     assert urls[both_az]["lastmod"] == timezone.localtime(both.updated_at).strftime("%Y-%m-%d")
 
@@ -89,7 +93,7 @@ def test_listing_and_static_pages_in_both_languages(client):
     assert pages["http://testserver/az/"]["alternates"] == {
         "az": "http://testserver/az/",
         "en": "http://testserver/en/",
-        "x-default": "http://testserver/",
+        "x-default": "http://testserver/az/",
     }
     categories = section(client, "categories")
     assert set(categories) == {"http://testserver/az/tedbirler/", "http://testserver/en/events/"}
@@ -123,8 +127,9 @@ def test_article_sitemap_query_count_is_fixed(client, size):
     assert len(queries) == 2, [q["sql"][:90] for q in queries]  # the count, the page's rows
     with CaptureQueriesContext(connection) as queries:
         client.get("/sitemap.xml")
-    # Per section with lastmod: its latest change and its page count.
-    assert len(queries) == 6, [q["sql"][:90] for q in queries]
+    # Per section with lastmod: its latest change and its page count; the topics
+    # (portal.sitemaps.TopicSitemap, no lastmod): one.
+    assert len(queries) == 7, [q["sql"][:90] for q in queries]
 
 
 def test_sitemaps_are_cached_until_content_changes(client):

@@ -27,10 +27,11 @@ from django.utils import timezone
 
 from core.caching import cached_locally
 from core.i18n import LANGUAGE_CODES
-from core.text import fold, strip_controls
+from core.text import fold, spelling_key, strip_controls
 from news import selectors
 from news.models import Article, ArticleSummary, Category
 from news.search import fulltext
+from news.search.related import related_articles  # noqa: F401 - public: news.views
 
 MAX_QUERY_LENGTH = 200
 MAX_TERMS = 8
@@ -58,12 +59,25 @@ def clean_query(raw):
 
 
 def query_terms(query):
-    """Folded search terms: distinct, at least two characters, at most MAX_TERMS."""
+    """Search terms: folded words in the spelling every spelling of them shares
+    (core.text.spelling_key: "Khankendi" → "xankendi"), as the index holds them;
+    distinct, at least two characters, at most MAX_TERMS."""
     terms = []
-    for term in _TERM.findall(fold(query)):
+    for word in _TERM.findall(fold(query)):
+        term = spelling_key(word)
         if len(term) >= MIN_TERM_LENGTH and term not in terms:
             terms.append(term)
     return terms[:MAX_TERMS]
+
+
+def query_words(query):
+    """The query's folded words as typed ("orchards", not the key "orcards"), for a
+    suggestion readers can read; as many as there are terms."""
+    words = []
+    for word in _TERM.findall(fold(query)):
+        if len(spelling_key(word)) >= MIN_TERM_LENGTH and word not in words:
+            words.append(word)
+    return words[:MAX_TERMS]
 
 
 @dataclass
@@ -73,6 +87,9 @@ class Results:
     terms: list
     page: Page
     articles: list
+    # "Did you mean …": the query with its unknown words replaced by the nearest indexed
+    # words, when nothing matches; "" otherwise.
+    suggestion: str = ""
 
     @property
     def total(self):
@@ -136,7 +153,11 @@ def search(query, language, *, page_number=1, sort="relevance", category_id=None
     page_ids = [row[0] for row in page.object_list]
     by_id = {article.pk: article for article in summaries(page_ids)}
     articles = [by_id[pk] for pk in page_ids if pk in by_id]
-    return Results(terms=terms, page=page, articles=articles)
+    suggestion = ""
+    if terms and not candidates and connection.vendor == "postgresql":
+        # One more query, only when nothing matched: a page never runs more than four.
+        suggestion = fulltext.suggestion(query_words(query))
+    return Results(terms=terms, page=page, articles=articles, suggestion=suggestion)
 
 
 # What a result shows: its title, address, date and section, and the lead and body

@@ -271,3 +271,81 @@ def _statistics(language):
         )
 
     return cached_locally(f"search-statistics:{language}", read)
+
+
+# "Did you mean": for each folded word of the query, whether some word of a published
+# title or lead starts with it (the words' primary key, in "C" order, answers a prefix
+# range), and else the most similar such word by trigrams (pg_trgm; news_searchword,
+# migration 0008, kept by a trigger on news_article).
+_SUGGEST = """
+SELECT term.value,
+    EXISTS (
+        SELECT 1 FROM news_searchword
+        WHERE word >= term.value COLLATE "C" AND word < (term.value || '~') COLLATE "C"
+    ),
+    (
+        SELECT word FROM news_searchword
+        WHERE word %% term.value
+        ORDER BY word <-> term.value, word
+        LIMIT 1
+    )
+FROM unnest(%(words)s::text[]) WITH ORDINALITY AS term (value, position)
+ORDER BY term.position
+"""
+
+
+def suggestion(words):
+    """The query's folded `words` with each one no title or lead word starts with
+    replaced by the most similar such word; "" when no word could be replaced."""
+    rows = _fetch(_SUGGEST, {"words": list(words)})
+    suggested = []
+    replaced = False
+    for word, known, nearest in rows:
+        if known or not nearest:
+            suggested.append(word)
+        else:
+            suggested.append(nearest)
+            replaced = True
+    return " ".join(suggested) if replaced else ""
+
+
+# Related news by text: the entries of `language` sharing the most of an article's
+# distinctive title and lead words (ranked by ts_rank, the GIN index finding them).
+_SIMILAR = """
+SELECT article_id, ts_rank(vector, to_tsquery('simple', %(query)s)) AS similarity
+FROM news_searchentry
+WHERE language = %(language)s
+    AND vector @@ to_tsquery('simple', %(query)s)
+    AND published_at <= %(now)s
+    AND article_id <> %(article)s
+ORDER BY similarity DESC, published_at DESC, article_id DESC
+LIMIT %(limit)s
+"""
+# Words in more than this share of the entries say nothing about what an article is
+# about ("committee", "state"), and asking the index about them reads most of it.
+DISTINCTIVE_SHARE = 0.02
+SIMILAR_WORDS = 12
+SIMILAR_MIN_LENGTH = 4
+
+
+def similar(language, article_id, terms, now, *, limit):
+    """(article id, similarity) of the published entries in `language` that share the
+    most of `terms` (spelling keys of an article's title and lead), best first."""
+    statistics = _statistics(language)
+    distinctive = []
+    for term in terms:
+        share = statistics.share(term)
+        if (
+            len(term) >= SIMILAR_MIN_LENGTH
+            and not term.isdigit()
+            and (share is None or share <= DISTINCTIVE_SHARE)
+            and term not in distinctive
+        ):
+            distinctive.append(term)
+    if not distinctive:
+        return []
+    query = " | ".join(f"'{term}':*" for term in distinctive[:SIMILAR_WORDS])
+    return _fetch(
+        _SIMILAR,
+        {"query": query, "language": language, "now": now, "article": article_id, "limit": limit},
+    )

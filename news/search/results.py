@@ -1,8 +1,9 @@
 """How one search result is shown: the title and a snippet, with the words that match
-marked. Search terms are folded (core.text.fold: "xankendi"), the texts are not
-("Xankəndidən"). core.text.fold may change a text's length ("ß" → "ss"), so the texts
-are searched in a copy folded letter for letter instead ("xankendiden"), where every
-match lies where the word lies in the text itself.
+marked. Search terms are spelling keys (core.text.search_text: "xankendi"), the texts
+are not ("Xankəndidən", "Khankendi"). core.text.fold may change a text's length ("ß" →
+"ss"), so the texts are searched in a copy folded letter for letter instead
+("xankendiden"), and each word of it is compared by its spelling key: every match lies
+where the word lies in the text itself.
 
 A results page shows ten of these, so each is built in one pass of string work,
 and its markup is written here rather than looked up field by field in a template.
@@ -17,7 +18,7 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 
 from core.dates import format_local_date
-from core.text import fold
+from core.text import fold, spelling_key
 from news.addresses import article_paths
 
 SNIPPET_WORDS = 30
@@ -71,31 +72,27 @@ def _translated(text):
     return lowered if len(lowered) == len(folded) else folded
 
 
-# The rest of a word: letters and digits.
-_WORD_REST = re.compile(r"[^\W_]*")
+# A word: letters and digits.
+_WORD = re.compile(r"[^\W_]+")
 
 
-def _word_spans(searchable, term, start=0):
-    """(start, end) of each word (or part of a word) in `searchable` that starts with
-    `term`, from `start` on, in order. Plain str.find rather than a pattern per term:
-    most new searches bring a word not seen before, and compiling its pattern cost more
-    than matching it in all ten results."""
-    position = searchable.find(term, start)
-    while position != -1:
-        if position and searchable[position - 1].isalnum():
-            # Inside a word: not the start of one.
-            position = searchable.find(term, position + 1)
-            continue
-        end = _WORD_REST.match(searchable, position + len(term)).end()
-        yield position, end
-        position = searchable.find(term, end)
+@functools.lru_cache(maxsize=8192)
+def _spelling(word):
+    return spelling_key(word)
+
+
+def _word_spans(searchable, terms, start=0):
+    """(start, end) of each word in `searchable` from `start` on whose spelling key
+    (core.text.spelling_key) starts with one of `terms`, in order. Terms are spelling
+    keys ("xankendi"), so "Khankendi" and "Xankəndidən" are marked alike."""
+    for match in _WORD.finditer(searchable, start):
+        if _spelling(match.group()).startswith(terms):
+            yield match.span()
 
 
 def _matches(text, terms):
-    """(start, end) of every word in `text` that starts with a term, in order. Two
-    terms that match one word match all of it, so the spans never overlap."""
-    searchable = _searchable(text)
-    return sorted({span for term in terms for span in _word_spans(searchable, term)})
+    """(start, end) of every word in `text` that starts with a term, in order."""
+    return list(_word_spans(_searchable(text), tuple(terms)))
 
 
 def _highlighted(text, terms):
@@ -125,13 +122,9 @@ def _first_match(text, terms):
         # One letter more in front: whether a match starts a word depends on it.
         behind = 1 if begin else 0
         searchable = _searchable(text[begin - behind : end])
-        found = [
-            span[0]
-            for term in terms
-            if (span := next(_word_spans(searchable, term, behind), None)) is not None
-        ]
-        if found:
-            return begin - behind + min(found)
+        found = next(_word_spans(searchable, tuple(terms), behind), None)
+        if found is not None:
+            return begin - behind + found[0]
         begin = end
     return None
 
@@ -164,9 +157,10 @@ def _excerpt_around_match(text, terms):
 
 
 def _plain(body):
-    """The text of a body. Bodies are sanitised HTML (core.sanitizer), so dropping
-    the tags is enough; Django's strip_tags parses the HTML, at ten times the cost."""
-    return html.unescape(_TAG.sub("", body))
+    """The text of a body. Bodies are sanitised HTML (core.sanitizer), so turning each
+    tag into a space is enough (paragraphs stay apart); Django's strip_tags parses the
+    HTML, at ten times the cost."""
+    return html.unescape(_TAG.sub(" ", body))
 
 
 def _snippet(article, terms, language):
@@ -194,10 +188,16 @@ _HIT = (
     '<li class="search-result">\n'
     '    <h2 class="search-result__title"><a href="{url}"{lang}>{title}</a>{hint}</h2>\n'
     '    <p class="search-result__meta"><time datetime="{iso}">{date}</time> / '
-    "<span{category_lang}>{category}</span></p>\n"
+    "<span{category_lang}>{category}</span> / "
+    '<span class="search-result__language" lang="{language}">{language_name}</span></p>\n'
     '    <p class="search-result__snippet"{lang}>{snippet}</p>\n'
     "  </li>"
 )
+
+
+# Which language a result is in, each named in itself (as language menus do), so a
+# reader knows before opening it; a search finds articles in either language.
+LANGUAGE_NAMES = {"az": "Azərbaycanca", "en": "English"}
 
 
 def list_items(articles, terms, language):
@@ -224,4 +224,6 @@ def _list_item(article, terms, language, zone, path):
         category_lang=category.lang_attr(),
         category=html.escape(category.text),
         snippet=_snippet(article, terms, language),
+        language=title.language,
+        language_name=LANGUAGE_NAMES.get(title.language, title.language),
     )

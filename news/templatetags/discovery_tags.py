@@ -4,12 +4,14 @@ import json
 
 from django import template
 from django.templatetags.static import static
+from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import format_html, strip_tags
+from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
+from core.text import plain_text
 from news import selectors
 
 register = template.Library()
@@ -50,7 +52,8 @@ def og_locale(language):
 def plain_summary(article, language=None, length=200):
     """The lead, or the start of the body, as plain text for meta descriptions."""
     lead = str(article.text("lead", language))
-    text = lead or strip_tags(article.text("body", language).text)
+    # Paragraphs keep a space between them ("…in Lachin. Staff…"): core.text.plain_text.
+    text = lead or plain_text(article.text("body", language).text)
     return Truncator(" ".join(text.split())).chars(length)
 
 
@@ -91,6 +94,76 @@ def article_json_ld(context, article):
         "author": publisher,
         "publisher": publisher,
     }
-    if article.photo:
-        data["image"] = [request.build_absolute_uri(article.photo.url)]
+    # An article without a photo of its own shares the site's image (static/img/share.png).
+    image = article.photo.url if article.photo else static("img/share.png")
+    data["image"] = [request.build_absolute_uri(image)]
+    return json_ld(data)
+
+
+def _committee(request):
+    return {
+        "@type": "GovernmentOrganization",
+        "@id": request.build_absolute_uri("/#organization"),
+        "name": _("State Committee for Affairs of Refugees and Internally Displaced Persons"),
+        "url": request.build_absolute_uri("/"),
+        "logo": {
+            "@type": "ImageObject",
+            "url": request.build_absolute_uri(static("img/emblem.svg")),
+        },
+        "image": request.build_absolute_uri(static("img/share.png")),
+    }
+
+
+@register.simple_tag(takes_context=True)
+def site_json_ld(context):
+    """schema.org WebSite (with its search) and the Committee, for the home page."""
+    request = context["request"]
+    home = request.build_absolute_uri(reverse("news:home"))
+    search = request.build_absolute_uri(reverse("news:search"))
+    committee = _committee(request)
+    data = {
+        "@context": "https://schema.org",
+        "@graph": [
+            {
+                "@type": "WebSite",
+                "@id": f"{home}#website",
+                "url": home,
+                "name": _("State Committee for Affairs of Refugees and IDPs"),
+                "inLanguage": context.get("page_language") or "az",
+                "publisher": {"@id": committee["@id"]},
+                "potentialAction": {
+                    "@type": "SearchAction",
+                    "target": {"@type": "EntryPoint", "urlTemplate": f"{search}?q={{query}}"},
+                    "query-input": "required name=query",
+                },
+            },
+            committee,
+        ],
+    }
+    return json_ld(data)
+
+
+@register.simple_tag(takes_context=True)
+def breadcrumbs_json_ld(context, article):
+    """schema.org BreadcrumbList for an article: home, its section, itself."""
+    request = context["request"]
+    language = context.get("shown_language") or article.original_language()
+    trail = [
+        (_("Home"), reverse("news:home")),
+        (str(article.category.text("name")), article.category.get_absolute_url()),
+        (str(article.text("title", language)), article.get_absolute_url(language)),
+    ]
+    data = {
+        "@context": "https://schema.org",
+        "@type": "BreadcrumbList",
+        "itemListElement": [
+            {
+                "@type": "ListItem",
+                "position": position,
+                "name": name,
+                "item": request.build_absolute_uri(path),
+            }
+            for position, (name, path) in enumerate(trail, start=1)
+        ],
+    }
     return json_ld(data)

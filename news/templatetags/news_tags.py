@@ -6,6 +6,7 @@ from django.utils.html import format_html
 
 from core import i18n
 from core.dates import format_date, format_month
+from core.text import plain_text
 
 register = template.Library()
 
@@ -56,3 +57,16 @@ def alternate_url(context, language):
         if code == language:
             return url
     return f"/{language}/"
+
+
+@register.simple_tag
+def in_page_language(obj, field):
+    """`obj.<field>` in the page's language, else as texts fall back: for what the site
+    says to its reader (a withdrawal's reason), not what the article says."""
+    return i18n.localized(obj, field)
+
+
+@register.filter(name="plain_text")
+def plain_text_filter(markup):
+    """Sanitised HTML as plain text, paragraphs apart (core.text.plain_text)."""
+    return plain_text(markup)

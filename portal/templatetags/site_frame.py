@@ -3,6 +3,7 @@
 import contextlib
 
 from django import template
+from django.conf import settings
 from django.urls import NoReverseMatch, reverse
 
 from core.caching import cached_locally
@@ -15,6 +16,8 @@ def _menu_paths(pages):
     paths = {page.get_absolute_url() for page in pages}
     with contextlib.suppress(NoReverseMatch):
         paths.add(reverse("portal:appeal"))
+    with contextlib.suppress(NoReverseMatch):
+        paths.add(reverse("news:archive"))
     return paths
 
 
@@ -37,3 +40,12 @@ def menu_state(context):
             path if path in paths else "",
         ]
     )
+
+
+@register.simple_tag(takes_context=True)
+def x_default_url(context):
+    """The page for readers of any other language (hreflang="x-default"): the
+    Azerbaijani one, or the only language a page exists in. A URL that answers 200,
+    as the sitemap gives it (portal.sitemaps)."""
+    alternates = dict(context.get("alternates") or [])
+    return alternates.get(settings.LANGUAGE_CODE) or next(iter(alternates.values()), "")

@@ -7,7 +7,7 @@ a test id reads like `article-fallback-en`.
 from django.urls import reverse
 from django.utils.translation import override
 
-from news.models import Article, Category
+from news.models import Article, Category, Tag
 from portal.models import StaticPage
 
 LANGUAGES = ["az", "en"]
@@ -48,6 +48,12 @@ def _search(language):
     return f"{_reverse('news:search', language)}?q={SEARCH_WORDS[language]}"
 
 
+def _topic(language):
+    # A place with news in the demo (news.demo_data.TAGS).
+    with override(language):
+        return Tag.objects.get(name_en="Lachin").get_absolute_url()
+
+
 def _archive_month(language):
     newest = Article.objects.published().order_by("-published_at").first().published_at
     return _reverse("news:archive_month", language, year=newest.year, month=newest.month)
@@ -67,6 +73,9 @@ PATHS = {
     "static-page": _static_page,
     "search": _search,
     "archive": lambda language: _reverse("news:archive", language),
+    "topics": lambda language: _reverse("news:topics", language),
+    "topic": _topic,
+    "feeds": lambda language: _reverse("news:feeds", language),
     "archive-month": _archive_month,
     "appeal": lambda language: _reverse("portal:appeal", language),
     "not-found": lambda language: f"/{language}/news/999999/no-such-article/",

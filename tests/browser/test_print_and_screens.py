@@ -11,11 +11,13 @@ HIDDEN_ON_PAPER = [
     ".topbar",
     ".search-form",
     ".main-nav",
-    ".quote-banner",
     ".layout__sidebar",
     ".site-footer",
     ".print-link",
     ".skip-link",
+    ".article__views",  # a count of readers means nothing on paper
+    ".share",
+    ".breadcrumbs",
 ]
 
 # window.print would open a dialog; the stub counts the calls instead.
@@ -39,8 +41,12 @@ def test_print_link_prints_and_paper_shows_the_article_alone(page):
     expect(page.locator(".brand__name")).to_be_visible()  # whose paper it is
     expect(page.locator(".article__body")).to_be_visible()
     expect(page.locator(".article__photo img")).to_be_visible()
+    # Where the article lives, for whoever reads the paper.
+    expect(page.locator(".article__address")).to_be_visible()
+    expect(page.locator(".article__address")).to_contain_text(path)
 
     page.emulate_media(media="screen")
+    expect(page.locator(".article__address")).to_be_hidden()
     expect(page.locator(".site-footer")).to_be_visible()
 
 

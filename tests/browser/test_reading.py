@@ -21,7 +21,7 @@ def test_home_to_listing_to_article_to_english_and_back(page):
     )
     expect(menu_link).to_have_attribute("aria-current", "page")
 
-    first = page.locator(".date-list--listing .date-line a").first
+    first = page.locator(".listing-item__title a").first
     title_az = first.inner_text()
     first.click()
     expect(page).to_have_url(re.compile(r"/az/news/\d+/[a-z0-9-]+/$"))
@@ -51,7 +51,7 @@ def test_listing_pages_forward_and_back(page):
     total = Article.objects.published().count()
     assert total > LISTING_PAGE_SIZE, "the demo should fill more than one page"
     page.goto("/en/news/")
-    items = page.locator(".date-list--listing .date-line")
+    items = page.locator(".listing .listing-item")
     expect(items).to_have_count(LISTING_PAGE_SIZE)
     pages = page.get_by_role("navigation", name="Pages")
     expect(pages.locator("[aria-current=page]")).to_have_text("1")

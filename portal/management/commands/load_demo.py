@@ -8,10 +8,10 @@ from django.core.files.base import ContentFile
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from core.text import slugify_az
+from core.text import search_text, slugify_az
 from news import demo_data, newsroom
 from news.demo_photos import draw_photo
-from news.models import Article, Category
+from news.models import Article, ArticlePhoto, Category, Tag
 from portal.demo_documents import load_documents
 from portal.models import SiteSettings, StaticPage
 
@@ -25,6 +25,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         categories = self._categories()
         created = self._articles(categories)
+        self._tags()
         self._settings()
         self._pages()
         load_documents()
@@ -91,8 +92,53 @@ class Command(BaseCommand):
             article.save()
             # Demo photos get their renditions like uploads do (made once, here).
             newsroom.refresh_renditions(article)
+            if index == 0:
+                self._gallery(article)
             created += 1
         return created
+
+    def _gallery(self, article):
+        """A small gallery on the Khankendi article, so readers meet the gallery viewer."""
+        for number, (caption_az, caption_en) in enumerate(demo_data.GALLERY, start=1):
+            photo = ArticlePhoto(
+                article=article,
+                order=number,
+                alt_az=f"Görüşdən foto {number}",
+                alt_en=f"A photo from the meeting, {number}",
+                caption_az=caption_az,
+                caption_en=caption_en,
+            )
+            photo.image.save(
+                f"demo-gallery-{number}.jpg", ContentFile(draw_photo(40 + number)), save=False
+            )
+            photo.save()
+            newsroom.refresh_renditions(photo)
+
+    def _tags(self):
+        """Topics and places on the demo articles (news.demo_data.TAGS), as an editor
+        would choose them; an article already tagged is left as it is."""
+        tags = []
+        for kind, name_az, name_en, words in demo_data.TAGS:
+            tag = Tag.objects.filter(slug_en=slugify_az(name_en)).first()
+            if tag is None:
+                tag = Tag(kind=kind, name_az=name_az, name_en=name_en)
+                tag.save()
+            tags.append((tag, [search_text(word) for word in words]))
+        for article in Article.objects.filter(tags__isnull=True):
+            text = search_text(
+                " ".join(
+                    str(getattr(article, f"{field}_{code}", "") or "")
+                    for field in ("title", "body")
+                    for code in ("az", "en")
+                )
+            ).split()
+            chosen = [
+                tag
+                for tag, keys in tags
+                if any(word.startswith(key) for word in text for key in keys)
+            ]
+            if chosen:
+                article.tags.add(*chosen)
 
     def _settings(self):
         settings = SiteSettings.load()
