@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/postgres
 DEV_ENV := DEBUG=1
 
-.PHONY: run test test-fast screenshots node_modules lint format check messages bench backup restore two-servers clean
+.PHONY: run test test-fast screenshots lighthouse node_modules lint format check messages bench backup restore two-servers stack clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is needed ($(PYTHON) not found)"; exit 1; }
@@ -58,6 +58,12 @@ test-fast: $(STAMP) $(MO_FILES)
 screenshots: $(STAMP) $(NODE_STAMP)
 	DATABASE_URL=$(TEST_DATABASE_URL) $(BIN)/pytest -q tests/browser/test_screenshots.py
 
+# Lighthouse 12 over every public page type, both languages, desktop and phone, against
+# Debian's Chromium: a11y, best practices and SEO 100, performance >= 95, CLS < 0.05
+# (scripts/lighthouse.py). Not part of `make test`: about ten minutes.
+lighthouse: $(STAMP) $(NODE_STAMP) $(MO_FILES)
+	$(BIN)/python scripts/lighthouse.py
+
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
@@ -82,6 +88,13 @@ BENCH_DB ?= portal_bench
 BENCH_ARGS ?=
 bench: $(STAMP)
 	$(BIN)/python bench/run.py --db $(BENCH_DB) $(BENCH_ARGS)
+
+# The production stack on this machine (scripts/stack.py): nginx with a self-signed
+# certificate on https://127.0.0.1:$(STACK_PORT) in front of gunicorn (and the Celery worker
+# and beat), production settings, database portal_stack. Runs until Ctrl-C.
+STACK_PORT ?= 8443
+stack: $(STAMP) $(MO_FILES)
+	STACK_PORT=$(STACK_PORT) $(BIN)/python scripts/stack.py
 
 # Backups (README "Security and operations"): pg_dump of DATABASE_URL plus a tarball of
 # MEDIA_ROOT into $(BACKUP_DIR)/<UTC time>/; restore one into an EMPTY database and folder.

@@ -3,13 +3,12 @@
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Q
 from django.db.models.functions import Coalesce, Length, Trim
 from django.db.models.lookups import GreaterThan
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import strip_tags
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -17,7 +16,7 @@ from core import i18n
 from core.i18n import LANGUAGE_CODES
 from core.models import TimeStamped, Translatable
 from core.sanitizer import sanitize_html
-from core.text import fold, slugify_az
+from core.text import plain_text, search_text, slugify_az
 from news.addresses import article_path
 
 
@@ -64,8 +63,14 @@ class Category(Translatable, TimeStamped):
 
 
 class Tag(Translatable, TimeStamped):
+    class Kind(models.TextChoices):
+        TOPIC = "topic", pgettext_lazy("tag kind", "Topic")
+        PLACE = "place", pgettext_lazy("tag kind", "Place")
+
     name = models.CharField(_("name"), max_length=80)
     slug = models.SlugField(_("slug"), max_length=100, blank=True)
+    # Places (Xankəndi, Laçın...) are tags like topics; the kind only groups them.
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.TOPIC)
 
     class Meta:
         ordering = ["id"]
@@ -74,6 +79,13 @@ class Tag(Translatable, TimeStamped):
 
     def __str__(self):
         return str(self.text("name"))
+
+    def get_absolute_url(self):
+        return reverse("news:topic", kwargs={"tag_slug": self.slug_for()})
+
+    def slug_for(self, language=None):
+        language = language or i18n.current_language()
+        return getattr(self, f"slug_{language}", "") or self.slug_az or self.slug_en or "tag"
 
     def save(self, *args, **kwargs):
         self.strip_translations(["name", "slug"])
@@ -121,6 +133,8 @@ class ArticleQuerySet(models.QuerySet):
             "photo_renditions",
             *[f"title_{code}" for code in LANGUAGE_CODES],
             *[f"slug_{code}" for code in LANGUAGE_CODES],
+            # Listings show each article's lead under its title.
+            *[f"lead_{code}" for code in LANGUAGE_CODES],
             "category__id",
             *[f"category__name_{code}" for code in LANGUAGE_CODES],
             *[f"category__slug_{code}" for code in LANGUAGE_CODES],
@@ -245,7 +259,7 @@ class Article(ShownArticle, Translatable, TimeStamped):
     # The languages with both a title and a body, e.g. "az en"; kept by save() so
     # listings know each row's language without loading bodies.
     written_languages = models.CharField(max_length=20, blank=True, editable=False)
-    # Folded (lower-case, diacritic-free) text per language for search; see core.text.fold.
+    # Search text per language (folded, spellings unified): core.text.search_text.
     search_az = models.TextField(blank=True, editable=False)
     search_en = models.TextField(blank=True, editable=False)
     author = models.ForeignKey(
@@ -256,6 +270,8 @@ class Article(ShownArticle, Translatable, TimeStamped):
         related_name="articles",
         editable=False,
     )
+    # Optimistic locking (core.concurrency.claim): a form carries the version it was opened at.
+    edit_version = models.PositiveIntegerField(default=1, editable=False)
 
     objects = ArticleQuerySet.as_manager()
 
@@ -266,6 +282,19 @@ class Article(ShownArticle, Translatable, TimeStamped):
         permissions = [("publish_article", _("Can publish, schedule and withdraw articles"))]
         indexes = [
             models.Index(fields=["status", "-published_at", "-id"], name="article_public_idx"),
+            # The newsroom's article list, all statuses, newest first (news.newsroom.admin),
+            # and its "missing a language" filters.
+            models.Index(fields=["-published_at", "-id"], name="article_newsroom_idx"),
+            models.Index(
+                fields=["-published_at", "-id"],
+                condition=~Q(written_languages__contains="az"),
+                name="article_missing_az_idx",
+            ),
+            models.Index(
+                fields=["-published_at", "-id"],
+                condition=~Q(written_languages__contains="en"),
+                name="article_missing_en_idx",
+            ),
             models.Index(
                 fields=["category", "status", "-published_at", "-id"],
                 name="article_category_idx",
@@ -338,6 +367,9 @@ class Article(ShownArticle, Translatable, TimeStamped):
         self.search_en = self._search_document("en")
         if self.status == self.Status.WITHDRAWN and not self.withdrawn_at:
             self.withdrawn_at = timezone.now()
+        # Published again after a withdrawal: the notice goes into its history, public.
+        republished = self.status == self.Status.PUBLISHED and self.withdrawn_at is not None
+        withdrawn_at = self.withdrawn_at
         if self.status != self.Status.WITHDRAWN:
             self.withdrawn_at = None
         update_fields = kwargs.get("update_fields")
@@ -347,17 +379,37 @@ class Article(ShownArticle, Translatable, TimeStamped):
                 "search_en",
                 "written_languages",
             }
-        super().save(*args, **kwargs)
+            if republished:
+                kwargs["update_fields"].add("withdrawn_at")
+        if not republished:
+            super().save(*args, **kwargs)
+            return
+        with transaction.atomic():
+            super().save(*args, **kwargs)
+            WithdrawalNotice.objects.create(
+                article=self,
+                withdrawn_at=withdrawn_at,
+                republished_at=timezone.now(),
+                **{
+                    f"reason_{code}": getattr(self, f"withdrawn_reason_{code}", "") or ""
+                    for code in LANGUAGE_CODES
+                },
+            )
 
     def _search_document(self, language):
-        """Folded title, lead and body as readers of `language` see them (with fallback)."""
+        """The search text (core.text.search_text) of the title, lead and body as readers
+        of `language` see them (with fallback), and of the other languages' titles and
+        leads, so a query in either language finds the article (news.search)."""
         shown = self.original_language(language)
         parts = [
             getattr(self, f"title_{shown}", "") or "",
             getattr(self, f"lead_{shown}", "") or "",
-            strip_tags(getattr(self, f"body_{shown}", "") or ""),
+            plain_text(getattr(self, f"body_{shown}", "") or ""),
         ]
-        return fold(" ".join(parts))
+        for other in self.languages:
+            if other != shown:
+                parts += [getattr(self, f"{name}_{other}", "") or "" for name in ("title", "lead")]
+        return search_text(" ".join(parts))
 
 
 class ArticlePhoto(TimeStamped):
@@ -376,6 +428,18 @@ class ArticlePhoto(TimeStamped):
     caption = models.CharField(_("caption"), max_length=300, blank=True)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     translation_fingerprints = models.JSONField(default=dict, blank=True, editable=False)
+    # The library photo this one shows (news.newsroom.library): the same file, its credit
+    # copied here so the gallery needs no second query.
+    source = models.ForeignKey(
+        "Photo",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="uses",
+        verbose_name=_("photo from the library"),
+    )
+    credit_az = models.CharField(_("credit [az]"), max_length=200, blank=True)
+    credit_en = models.CharField(_("credit [en]"), max_length=200, blank=True)
 
     class Meta:
         ordering = ["order", "id"]
@@ -384,6 +448,29 @@ class ArticlePhoto(TimeStamped):
 
     def __str__(self):
         return str(i18n.localized(self, "caption")) or f"#{self.pk}"
+
+
+class WithdrawalNotice(models.Model):
+    """A withdrawal that ended when the article was published again: its notice stays
+    public on the article page ("Republished on …"), in each language it was given in."""
+
+    article = models.ForeignKey(
+        Article, on_delete=models.CASCADE, related_name="withdrawal_notices"
+    )
+    withdrawn_at = models.DateTimeField(_("withdrawn at"))
+    republished_at = models.DateTimeField(_("republished at"))
+    reason_az = models.CharField(
+        _("reason for withdrawal (Azerbaijani)"), max_length=300, blank=True
+    )
+    reason_en = models.CharField(_("reason for withdrawal (English)"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-republished_at", "-id"]
+        verbose_name = _("withdrawal notice")
+        verbose_name_plural = _("withdrawal notices")
+
+    def __str__(self):
+        return f"{self.article_id} {self.withdrawn_at:%Y-%m-%d}"
 
 
 class DailyViews(models.Model):
@@ -461,3 +548,60 @@ class SearchEntry(models.Model):
 
     def __str__(self):
         return f"{self.article_id} ({self.language})"
+
+
+class Notification(models.Model):
+    """An in-admin notice to one staff user: an article was submitted, published or sent
+    back. Written by news.newsroom.notifications in the transaction of the change."""
+
+    class Event(models.TextChoices):
+        SUBMITTED = "submitted", _("submitted for review")
+        PUBLISHED = "published", _("published")
+        RETURNED = "returned", _("sent back to draft")
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="newsroom_notifications"
+    )
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="+")
+    event = models.CharField(max_length=12, choices=Event.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["recipient", "-created_at"], name="notification_inbox_idx")]
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+
+    def __str__(self):
+        return f"{self.get_event_display()}: {self.article_id} → {self.recipient_id}"
+
+
+class Photo(models.Model):
+    """A photo of the library: one stored image with its renditions, described and
+    credited in each language, reusable in any number of articles' galleries."""
+
+    image = models.ImageField(
+        _("image"), upload_to="gallery/%Y/%m/", width_field="width", height_field="height"
+    )
+    width = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    height = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    renditions = models.JSONField(default=dict, blank=True, editable=False)
+    alt_az = models.CharField(_("description (alt text) [az]"), max_length=300, blank=True)
+    alt_en = models.CharField(_("description (alt text) [en]"), max_length=300, blank=True)
+    caption_az = models.CharField(_("caption [az]"), max_length=300, blank=True)
+    caption_en = models.CharField(_("caption [en]"), max_length=300, blank=True)
+    credit_az = models.CharField(_("credit [az]"), max_length=200, blank=True)
+    credit_en = models.CharField(_("credit [en]"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("added at"), default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("library photo")
+        verbose_name_plural = _("photo library")
+
+    def __str__(self):
+        return self.caption_az or self.caption_en or self.alt_az or self.alt_en or f"#{self.pk}"

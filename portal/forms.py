@@ -1,36 +1,23 @@
-"""The citizens' appeal form, with spam checks that need no third-party service.
+"""The citizens' appeal form, with the alerts' spam checks (alerts.antispam): a honeypot,
+a signed timestamp, and a per-address counter in the view (portal.appeals)."""
 
-A bot is told apart by three things a person does not do: filling a field people
-cannot see (the honeypot), sending the form faster than anyone can type (a signed
-timestamp set when the form was shown), and sending many appeals from one address
-(a per-address counter in the cache, see portal.appeals).
-"""
-
-import time
+from functools import partial
 
 from django import forms
-from django.core import signing
 from django.utils.translation import gettext_lazy as _
 
+from alerts.antispam import MAX_FORM_AGE_SECONDS, SpamCheckedForm, single_line
+from alerts.antispam import sign_start as _sign_start
 from portal.models import Appeal
 
 TIMESTAMP_SALT = "portal.appeal.started"
-MIN_FILL_SECONDS = 3
-MAX_FORM_AGE_SECONDS = 24 * 3600
+sign_start = partial(_sign_start, TIMESTAMP_SALT)
+
+__all__ = ["MAX_FORM_AGE_SECONDS", "TIMESTAMP_SALT", "AppealForm", "StatusForm", "sign_start"]
 
 
-def sign_start(now=None):
-    return signing.dumps(int(now if now is not None else time.time()), salt=TIMESTAMP_SALT)
-
-
-class AppealForm(forms.ModelForm):
-    # Hidden from people by CSS and from screen readers by aria-hidden; bots fill it.
-    website = forms.CharField(
-        label=_("Leave this field empty"),
-        required=False,
-        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
-    )
-    started = forms.CharField(widget=forms.HiddenInput)
+class AppealForm(SpamCheckedForm, forms.ModelForm):
+    timestamp_salt = TIMESTAMP_SALT
 
     class Meta:
         model = Appeal
@@ -42,33 +29,11 @@ class AppealForm(forms.ModelForm):
             "message": forms.Textarea(attrs={"rows": 8, "maxlength": 5000}),
         }
 
-    def __init__(self, *args, now=None, **kwargs):
+    def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.now = now if now is not None else time.time()
-        if not self.is_bound:
-            self.initial["started"] = sign_start(self.now)
-
-    def clean_website(self):
-        if self.cleaned_data.get("website"):
-            raise forms.ValidationError(_("The appeal could not be sent."), code="honeypot")
-        return ""
-
-    def clean_started(self):
-        try:
-            started = signing.loads(
-                self.cleaned_data["started"], salt=TIMESTAMP_SALT, max_age=MAX_FORM_AGE_SECONDS
-            )
-        except signing.BadSignature as error:
-            raise forms.ValidationError(
-                _("The form has expired. Please check your text and send it again."),
-                code="expired",
-            ) from error
-        if self.now - int(started) < MIN_FILL_SECONDS:
-            raise forms.ValidationError(
-                _("The form was sent too quickly. Please check your text and send it again."),
-                code="too_fast",
-            )
-        return started
+        # Name, subject and phone reach e-mail headers or one-line fields: no line breaks.
+        for name in ("name", "email", "phone", "subject"):
+            self.fields[name].validators.append(single_line)
 
     def clean(self):
         cleaned = super().clean()
@@ -77,17 +42,29 @@ class AppealForm(forms.ModelForm):
                 self.add_error(name, _("This field is required."))
         return cleaned
 
+
+class StatusForm(forms.Form):
+    """Reference plus e-mail: both are needed to see an appeal's status."""
+
+    reference = forms.CharField(
+        label=_("Reference number"),
+        max_length=20,
+        validators=[single_line],
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
+    email = forms.EmailField(
+        label=_("E-mail address given in the appeal"),
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+
+    def clean_reference(self):
+        return self.cleaned_data["reference"].strip().upper()
+
     def full_clean(self):
         super().full_clean()
-        # Screen readers announce the error with the field (see appeal_form.html).
         for name in self.errors:
-            if name in self.fields and not self.fields[name].widget.is_hidden:
+            if name in self.fields:
                 self.fields[name].widget.attrs.update(
                     {"aria-invalid": "true", "aria-describedby": f"id_{name}-error"}
                 )
-
-    def restart_timestamp(self):
-        """An expired or too-fast form is shown again with a fresh timestamp."""
-        data = self.data.copy()
-        data["started"] = sign_start(self.now)
-        self.data = data

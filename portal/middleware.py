@@ -11,6 +11,7 @@ from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import render
 from django.template.loader import render_to_string
+from django.utils import translation
 
 from portal import request_id
 
@@ -250,3 +251,53 @@ class RequestBodyLimitMiddleware:
         if max_bytes is None or request.method in ("GET", "HEAD", "OPTIONS"):
             return None
         return refuse_large_body(request, max_bytes)
+
+
+# --- The admin in the staff user's own language ------------------------------------------
+
+ADMIN_PREFIX = "/admin/"
+ADMIN_LANGUAGE_SESSION_KEY = "admin_language"
+ADMIN_LANGUAGES = ("az", "en")
+DEFAULT_ADMIN_LANGUAGE = "az"
+
+
+def admin_language(request):
+    """The signed-in staff user's admin language: the session's copy, their saved
+    preference, or Azerbaijani. The public site's language cookie plays no part."""
+    code = request.session.get(ADMIN_LANGUAGE_SESSION_KEY)
+    if code in ADMIN_LANGUAGES:
+        return code
+    from portal.models import StaffPreference  # noqa: PLC0415 - models load after middleware
+
+    code = (
+        StaffPreference.objects.filter(user=request.user)
+        .values_list("admin_language", flat=True)
+        .first()
+    ) or DEFAULT_ADMIN_LANGUAGE
+    # Kept in the session, so later pages need no query for it.
+    request.session[ADMIN_LANGUAGE_SESSION_KEY] = code
+    return code
+
+
+class AdminLanguageMiddleware:
+    """Every /admin/ page of a signed-in staff user speaks that user's language.
+
+    After LocaleMiddleware (which follows the public cookie) and authentication: an editor
+    who clicks EN on a preview keeps an Azerbaijani admin, with Azerbaijani date formats.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if (
+            request.path.startswith(ADMIN_PREFIX)
+            and user is not None
+            and user.is_authenticated
+            and user.is_staff
+        ):
+            code = admin_language(request)
+            translation.activate(code)
+            request.LANGUAGE_CODE = code
+        return self.get_response(request)

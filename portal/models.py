@@ -5,6 +5,7 @@ import secrets
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.i18n import current_language
 from core.models import TimeStamped, Translatable
@@ -48,6 +49,8 @@ class StaticPage(Translatable, TimeStamped):
     menu_order = models.PositiveSmallIntegerField(_("menu order"), default=0)
     show_in_menu = models.BooleanField(_("show in the main menu"), default=True)
     is_published = models.BooleanField(_("published"), default=True)
+    # Optimistic locking (core.concurrency.claim): a form carries the version it was opened at.
+    edit_version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
         ordering = ["menu_order", "id"]
@@ -93,7 +96,17 @@ def new_appeal_reference():
 
 
 class Appeal(TimeStamped):
-    """A citizen's appeal sent through the contact form."""
+    """A citizen's appeal sent through the contact form.
+
+    Staff move its status in the admin; each change is kept with its time (AppealStatusChange)
+    and told to the citizen (portal.appeals). After APPEAL_RETENTION_DAYS the personal data
+    is erased and only the reference, the dates and the statuses remain.
+    """
+
+    class Status(models.TextChoices):
+        RECEIVED = "received", pgettext_lazy("appeal status", "Received")
+        IN_PROGRESS = "in_progress", pgettext_lazy("appeal status", "In progress")
+        ANSWERED = "answered", pgettext_lazy("appeal status", "Answered")
 
     reference = models.CharField(
         _("reference"), max_length=20, unique=True, default=new_appeal_reference, editable=False
@@ -104,7 +117,10 @@ class Appeal(TimeStamped):
     subject = models.CharField(_("subject"), max_length=200)
     message = models.TextField(_("message"), max_length=5000)
     language = models.CharField(_("language"), max_length=2, default="az")
-    is_handled = models.BooleanField(_("handled"), default=False)
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.RECEIVED
+    )
+    anonymised_at = models.DateTimeField(_("personal data erased"), null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
@@ -113,3 +129,41 @@ class Appeal(TimeStamped):
 
     def __str__(self):
         return f"{self.reference}: {self.subject}"
+
+
+class AppealStatusChange(models.Model):
+    """When an appeal reached a status: what the citizen's status page lists."""
+
+    appeal = models.ForeignKey(Appeal, on_delete=models.CASCADE, related_name="status_changes")
+    status = models.CharField(_("status"), max_length=12, choices=Appeal.Status.choices)
+    changed_at = models.DateTimeField(_("changed"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["changed_at", "id"]
+        verbose_name = _("appeal status change")
+        verbose_name_plural = _("appeal status changes")
+
+    def __str__(self):
+        return f"{self.appeal_id}: {self.status}"
+
+
+class StaffPreference(models.Model):
+    """A staff user's own settings for the admin, independent of the public site's cookie."""
+
+    class Language(models.TextChoices):
+        AZ = "az", "Azərbaycanca"
+        EN = "en", "English"
+
+    user = models.OneToOneField(
+        "auth.User", on_delete=models.CASCADE, related_name="staff_preference"
+    )
+    admin_language = models.CharField(
+        _("admin language"), max_length=2, choices=Language.choices, default=Language.AZ
+    )
+
+    class Meta:
+        verbose_name = _("staff preference")
+        verbose_name_plural = _("staff preferences")
+
+    def __str__(self):
+        return f"{self.user} ({self.admin_language})"

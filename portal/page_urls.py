@@ -9,4 +9,5 @@ urlpatterns = [
     path(pgettext_lazy("url", "pages/<int:pk>/<str:slug>/"), views.static_page, name="page"),
     path(pgettext_lazy("url", "appeal/"), appeals.appeal, name="appeal"),
     path(pgettext_lazy("url", "appeal/sent/"), appeals.appeal_sent, name="appeal_sent"),
+    path(pgettext_lazy("url", "appeal/status/"), appeals.appeal_status, name="appeal_status"),
 ]

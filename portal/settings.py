@@ -5,6 +5,7 @@ start without its secrets.
 """
 
 import ipaddress
+import json
 import os
 from pathlib import Path
 
@@ -62,6 +63,7 @@ INSTALLED_APPS = [
     "portal",
     "news",
     "translators",
+    "alerts",
 ]
 
 MIDDLEWARE = [
@@ -72,10 +74,16 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # Before whitenoise, so static files and error pages get the same headers as pages.
     "portal.middleware.SecurityHeadersMiddleware",
+    # Text answers compressed (docs/readers.md): outside the page cache, which keeps
+    # pages plain. BREACH: Django masks the CSRF token afresh in every response and
+    # pads each gzip answer with random bytes (Django ≥ 4.2).
+    "django.middleware.gzip.GZipMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "portal.middleware.DatabaseUnavailableMiddleware",
     # Before sessions, CSRF and auth: a cached page for an anonymous reader skips them all.
     "core.caching.PageCacheMiddleware",
+    # Anonymous reading requests read from a replica, if one is set (portal.db_router).
+    "portal.db_router.ReplicaMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -85,6 +93,8 @@ MIDDLEWARE = [
     "portal.middleware.RequestBodyLimitMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # /admin/ in the staff user's own language, whatever the public cookie says.
+    "portal.middleware.AdminLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -108,6 +118,8 @@ TEMPLATES = [
                 "csp.context_processors.nonce",
                 "portal.context_processors.site",
             ],
+            # The newsroom's home on the admin index (templates/admin/index.html).
+            "libraries": {"newsroom_home": "news.newsroom.home"},
         },
     },
 ]
@@ -123,6 +135,17 @@ DATABASES = {
 if os.environ.get("TEST_DATABASE_NAME"):
     # Lets several test runs share one server without sharing a test database.
     DATABASES["default"]["TEST"] = {"NAME": os.environ["TEST_DATABASE_NAME"]}
+# A PostgreSQL read replica (docs/scaling.md): anonymous GET/HEAD requests read from it
+# once it has caught up with the content version; writes and editors use the primary.
+if os.environ.get("DATABASE_REPLICA_URL"):
+    DATABASES["replica"] = dj_database_url.parse(
+        os.environ["DATABASE_REPLICA_URL"],
+        conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "60")),
+        conn_health_checks=True,
+    )
+    # Tests see the primary under both names.
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASE_ROUTERS = ["portal.db_router.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
@@ -153,6 +176,55 @@ PAGE_MAX_AGE = int(os.environ.get("PAGE_MAX_AGE", "60"))
 # without Redis, straight to the database.
 VIEW_BUFFER_URL = os.environ.get("VIEW_BUFFER_URL", REDIS_URL)
 VIEW_FLUSH_SECONDS = int(os.environ.get("VIEW_FLUSH_SECONDS", "5"))
+
+# Background jobs (portal/celery.py, docs/notifications.md): Celery with Redis as the broker,
+# no result backend. With no broker (make run: SQLite, no Redis) jobs run in this process
+# after the transaction commits, so development needs no worker.
+CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", REDIS_URL)
+CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+if CELERY_TASK_ALWAYS_EAGER:
+    CELERY_BROKER_URL = "memory://"  # never used: named so no default broker is looked for
+# Seconds before a job taken by a worker that died is handed to another one.
+CELERY_VISIBILITY_TIMEOUT = int(os.environ.get("CELERY_VISIBILITY_TIMEOUT", "300"))
+
+# E-mail: SMTP from EMAIL_URL (smtp://user:password@host:587/?tls=1, smtps:// for implicit
+# TLS) or EMAIL_HOST and friends; the console in development. alerts.mail sends everything.
+EMAIL_URL = os.environ.get("EMAIL_URL", "")
+if EMAIL_URL:
+    from urllib.parse import parse_qs, unquote, urlsplit
+
+    _email = urlsplit(EMAIL_URL)
+    _email_query = parse_qs(_email.query)
+    EMAIL_HOST = _email.hostname or "localhost"
+    EMAIL_PORT = _email.port or (465 if _email.scheme == "smtps" else 25)
+    EMAIL_HOST_USER = unquote(_email.username or "")
+    EMAIL_HOST_PASSWORD = unquote(_email.password or "")
+    EMAIL_USE_SSL = _email.scheme == "smtps"
+    EMAIL_USE_TLS = _email_query.get("tls", ["0"])[0] in {"1", "true", "yes"}
+else:
+    EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+    EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+    EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+    EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+    EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")
+    EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL")
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "20"))
+EMAIL_BACKEND = (
+    "django.core.mail.backends.console.EmailBackend"
+    if DEBUG and not (EMAIL_URL or os.environ.get("EMAIL_HOST"))
+    else "django.core.mail.backends.smtp.EmailBackend"
+)
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "no-reply@localhost")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+EMAIL_REPLY_TO = env_list("EMAIL_REPLY_TO")
+# The site's address in e-mail links (no request to take it from), e.g. https://example.gov.az.
+SITE_URL = os.environ.get(
+    "SITE_URL", "http://127.0.0.1:8000" if DEBUG else f"https://{ALLOWED_HOSTS[0].lstrip('.')}"
+).rstrip("/")
+# Who hears of a new appeal: these addresses, or else the users in the "Appeals" group.
+APPEALS_NOTIFY = env_list("APPEALS_NOTIFY")
+# Appeals older than this many days are anonymised (portal.appeals.anonymise_old_appeals).
+APPEAL_RETENTION_DAYS = int(os.environ.get("APPEAL_RETENTION_DAYS", str(3 * 365)))
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -195,8 +267,18 @@ STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
+# Uploads: MEDIA_ROOT on this disk by default. Several app servers share one folder (an NFS
+# mount at MEDIA_ROOT on each), or name another backend and its options as JSON, e.g.
+# django-storages' S3 (docs/scaling.md, "Media on shared storage").
+MEDIA_STORAGE_BACKEND = os.environ.get(
+    "MEDIA_STORAGE_BACKEND", "django.core.files.storage.FileSystemStorage"
+)
+try:
+    MEDIA_STORAGE_OPTIONS = json.loads(os.environ.get("MEDIA_STORAGE_OPTIONS", "") or "{}")
+except ValueError as _error:
+    raise ImproperlyConfigured(f"MEDIA_STORAGE_OPTIONS is not JSON: {_error}") from _error
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": {"BACKEND": MEDIA_STORAGE_BACKEND, "OPTIONS": MEDIA_STORAGE_OPTIONS},
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"

@@ -4,8 +4,12 @@ from bs4 import BeautifulSoup
 
 
 def in_english(client):
-    """Admin pages answer in the browser's language; tests that read messages ask in English."""
+    """Tests that read messages ask in English: public pages follow the browser's language,
+    admin pages the staff user's admin language, kept in the session (portal.middleware)."""
     client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    session = client.session
+    session["admin_language"] = "en"
+    session.save()
     return client
 
 
@@ -38,10 +42,14 @@ def admin_form_data(response, form_id="article_form"):
 
 
 def post_translation(client, url, data):
-    """POST the editor form as a browser would: with the original's fingerprint it showed."""
+    """POST the editor form as a browser would: with the original's fingerprint and the
+    edit version it showed."""
     page = BeautifulSoup(client.get(url).content, "html.parser")
-    shown = page.select_one('input[name="sources"]')
-    return client.post(url, {"sources": shown["value"] if shown else "", **data})
+    hidden = {
+        name: (page.select_one(f'input[name="{name}"]') or {}).get("value", "")
+        for name in ("sources", "edit_version")
+    }
+    return client.post(url, {**hidden, **data})
 
 
 def static_page_with_document(document_file, title_az="Qanun", title_en="Law"):
@@ -61,6 +69,7 @@ def static_page_with_document(document_file, title_az="Qanun", title_en="Law"):
         "show_in_menu": "on",
         "is_published": "on",
         "source_language": "az",
+        "edit_version": str(page.edit_version),  # the version the form was opened at
         "documents-TOTAL_FORMS": "1",
         "documents-INITIAL_FORMS": "0",
         "documents-MIN_NUM_FORMS": "0",
