@@ -6,16 +6,14 @@ as the write, or raises `StaleEditError` when the row has moved on. The conditio
 what makes two saves in the same second safe: PostgreSQL lets exactly one of them match.
 """
 
-import difflib
 import logging
-import re
 
 from django import forms
 from django.db import transaction
 from django.db.models import F
-from django.utils.html import escape
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
+
+from core.diffs import word_diff
 
 logger = logging.getLogger(__name__)
 
@@ -50,26 +48,6 @@ def claim(instance, opened_version):
 # HTTP 409, who saved last and when, the difference between the stored text and theirs,
 # and the form with everything they typed, now carrying the current version so that a
 # second click on Save is a deliberate overwrite.
-
-
-# Words, runs of white space and whole HTML tags are the units a body diff works on.
-_TOKENS = re.compile(r"<[^>]*>|\s+|[^\s<]+")
-
-
-def _word_diff(old, new):
-    """Word-level difference as HTML: <del> and <ins> around changed words, all escaped."""
-    old_tokens, new_tokens = _TOKENS.findall(old or ""), _TOKENS.findall(new or "")
-    parts = []
-    matcher = difflib.SequenceMatcher(a=old_tokens, b=new_tokens, autojunk=False)
-    for tag, a0, a1, b0, b1 in matcher.get_opcodes():
-        if tag == "equal":
-            parts.append(escape("".join(old_tokens[a0:a1])))
-            continue
-        if tag in ("delete", "replace"):
-            parts.append(f"<del>{escape(''.join(old_tokens[a0:a1]))}</del>")
-        if tag in ("insert", "replace"):
-            parts.append(f"<ins>{escape(''.join(new_tokens[b0:b1]))}</ins>")
-    return mark_safe("".join(parts))
 
 
 def _label(form, name):
@@ -152,7 +130,7 @@ class EditVersionFormMixin:
                     "taken": taken,
                     "stored": stored,
                     "posted": posted,
-                    "diff": _word_diff(base if taken else stored, stored if taken else posted),
+                    "diff": word_diff(base if taken else stored, stored if taken else posted),
                 }
             )
         self.data = data

@@ -16,6 +16,7 @@ from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core import dates
 from core.sanitizer import sanitize_html
 from translators import glossary
 from translators.fingerprints import is_blank, normalise
@@ -44,36 +45,8 @@ KEPT_TAGS = {
 }
 _NUMBER = re.compile(r"\d{1,3}(?:[ .,\u00a0\u202f]\d{3})+(?!\d)|\d+")
 _URL = re.compile(r"https?://[^\s<>\"']+")
-MONTHS = {
-    "az": [
-        "yanvar",
-        "fevral",
-        "mart",
-        "aprel",
-        "may",
-        "iyun",
-        "iyul",
-        "avqust",
-        "sentyabr",
-        "oktyabr",
-        "noyabr",
-        "dekabr",
-    ],
-    "en": [
-        "january",
-        "february",
-        "march",
-        "april",
-        "may",
-        "june",
-        "july",
-        "august",
-        "september",
-        "october",
-        "november",
-        "december",
-    ],
-}
+# Month names as they appear in running text, compared in lower case.
+MONTHS = {code: [name.lower() for name in names] for code, names in dates.MONTHS.items()}
 
 
 BLOCKING = "blocking"

@@ -6,17 +6,14 @@ versioned (a replaced photo's files are deleted), so restoring brings back words
 """
 
 import datetime
-import difflib
-import re
 
 import reversion
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.html import escape
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from reversion.models import Version
 
+from core.diffs import word_diff
 from news.models import LANGUAGE_CODES, Article, ArticlePhoto, Category
 
 # The fields a revision restores; status, publication time and images stay as they are.
@@ -43,27 +40,6 @@ def versions_of(article):
     return Version.objects.get_for_object(article).select_related("revision__user")
 
 
-# Words, runs of white space and whole HTML tags are the units a body diff works on.
-_TOKENS = re.compile(r"<[^>]*>|\s+|[^\s<]+")
-
-
-def _diff(old, new):
-    """Word-level difference as HTML: <del> and <ins> around changed words, all escaped."""
-    old_tokens = _TOKENS.findall(old or "")
-    new_tokens = _TOKENS.findall(new or "")
-    parts = []
-    matcher = difflib.SequenceMatcher(a=old_tokens, b=new_tokens, autojunk=False)
-    for tag, a0, a1, b0, b1 in matcher.get_opcodes():
-        if tag == "equal":
-            parts.append(escape("".join(old_tokens[a0:a1])))
-            continue
-        if tag in ("delete", "replace"):
-            parts.append(f"<del>{escape(''.join(old_tokens[a0:a1]))}</del>")
-        if tag in ("insert", "replace"):
-            parts.append(f"<ins>{escape(''.join(new_tokens[b0:b1]))}</ins>")
-    return mark_safe("".join(parts))
-
-
 def compare(old_version, new_version):
     """The changed translated fields between two versions, as rows for a template."""
     old = old_version.field_dict
@@ -78,7 +54,7 @@ def compare(old_version, new_version):
                     "language": code,
                     "before": before,
                     "after": after,
-                    "diff": _diff(before, after),
+                    "diff": word_diff(before, after),
                 }
             )
     for name, label in (("status", _("status")), ("published_at", _("publication time"))):
@@ -90,7 +66,7 @@ def compare(old_version, new_version):
                     "language": "",
                     "before": before,
                     "after": after,
-                    "diff": _diff(before, after),
+                    "diff": word_diff(before, after),
                 }
             )
     return rows
@@ -126,7 +102,7 @@ def restore_preview(article, version):
                     "language": code,
                     "before": now,
                     "after": then,
-                    "diff": _diff(now, then),
+                    "diff": word_diff(now, then),
                 }
             )
     if "category_id" in data and data["category_id"] != article.category_id:
@@ -136,7 +112,7 @@ def restore_preview(article, version):
                 "language": "",
                 "before": "",
                 "after": "",
-                "diff": _diff(str(article.category or ""), _category_name(data["category_id"])),
+                "diff": word_diff(str(article.category or ""), _category_name(data["category_id"])),
             }
         )
     return rows
