@@ -6,17 +6,25 @@ wanted (`?only=en`), travel as the feed's object. Items are published() articles
 only, with titles and descriptions falling back to the other language as pages do;
 an entry in another language than the feed's says so (`xml:lang`). Each feed names
 an XSL stylesheet (news.views.feed_stylesheet), so a browser shows a readable page.
+
+The rendered feed is cached per content version (core.caching.cached), keyed by its
+kind, language, scope and the site's scheme and host (the entries carry absolute
+addresses): a warm feed runs no query, and a publish shows at once, because it moves
+the version.
 """
 
 import mimetypes
 from dataclasses import dataclass
 
 from django.contrib.syndication.views import Feed
+from django.http import HttpResponse
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Enclosure, Rss201rev2Feed
+from django.utils.http import http_date
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
+from core.caching import cached
 from core.i18n import current_language
 from core.text import plain_text
 from news import selectors
@@ -70,6 +78,32 @@ class NewsFeed(Feed):
         if tag_slug is not None:
             return Scope(tag=selectors.tag_by_slug(tag_slug, language), only=only)
         return Scope(only=only)
+
+    def __call__(self, request, *args, **kwargs):
+        # Django's Feed.__call__, with the rendered bytes cached. get_object runs first,
+        # so an unknown category or topic is a 404 and never an entry.
+        scope = self.get_object(request, *args, **kwargs)
+
+        def render():
+            feed = self.get_feed(scope, request)
+            modified = http_date(feed.latest_post_date().timestamp())
+            return feed.content_type, modified, feed.writeString("utf-8").encode()
+
+        key = ":".join(
+            [
+                "feed",
+                type(self).__name__,
+                current_language(),
+                request.build_absolute_uri("/"),
+                f"c{scope.category.pk}" if scope.category else "",
+                f"t{scope.tag.pk}" if scope.tag else "",
+                scope.only,
+            ]
+        )
+        content_type, modified, body = cached(key, render)
+        response = HttpResponse(body, content_type=content_type)
+        response.headers["Last-Modified"] = modified
+        return response
 
     def stylesheets(self):
         return [reverse("news:feed_stylesheet")]

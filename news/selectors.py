@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 from django.core.paginator import EmptyPage, InvalidPage, Paginator
 from django.db import connection
-from django.db.models import Count, Max, Min, Q, Sum
+from django.db.models import BooleanField, Count, DateTimeField, F, Func, Max, Min, Q, Sum, Value
 from django.db.models.functions import TruncMonth
 from django.http import Http404
 from django.utils import timezone
@@ -256,24 +256,43 @@ def stored_view_count(pk):
     return row[0] if row else 0
 
 
+def _seek(operator, article):
+    """SQL condition: the row comes before (`<`) or after (`>`) `article` in publication
+    order, as a row comparison, `(published_at, id) < (%s, %s)`. PostgreSQL reads it as
+    one range of article_category_idx (category, status, published_at, id) and starts at
+    the article, instead of filtering every newer (or older) row of the section."""
+    assert operator in ("<", ">")
+    rows = Func(F("published_at"), F("id"), template="(%(expressions)s)")
+    # Value with its field, so each database gets the time in the form it stores.
+    at = Func(
+        Value(article.published_at, output_field=DateTimeField()),
+        Value(article.pk),
+        template="(%(expressions)s)",
+    )
+    return Func(
+        rows,
+        at,
+        template="%(expressions)s",
+        arg_joiner=f" {operator} ",
+        output_field=BooleanField(),
+    )
+
+
 def neighbours(article):
     """(previous, next) published article in the article's section by publication time,
-    None where there is none: one query (a UNION of the two nearest), cached per article
-    and content version."""
+    None where there is none: one query on PostgreSQL (a UNION of the two nearest, each
+    a few index entries), cached per article and content version."""
 
     def build():
         published = (
             Article.objects.published().for_listing().filter(category_id=article.category_id)
         )
-        older = published.filter(
-            Q(published_at__lt=article.published_at)
-            | Q(published_at=article.published_at, id__lt=article.pk)
-        ).order_by("-published_at", "-id")[:1]
-        newer = published.filter(
-            Q(published_at__gt=article.published_at)
-            | Q(published_at=article.published_at, id__gt=article.pk)
-        ).order_by("published_at", "id")[:1]
-        found = list(older.union(newer, all=True))
+        older = published.filter(_seek("<", article)).order_by("-published_at", "-id")[:1]
+        newer = published.filter(_seek(">", article)).order_by("published_at", "id")[:1]
+        if connection.features.supports_slicing_ordering_in_compound:
+            found = list(older.union(newer, all=True))
+        else:  # SQLite (the `make run` demo) refuses LIMIT inside a UNION: two queries
+            found = [*older, *newer]
         before = [
             row for row in found if (row.published_at, row.pk) < (article.published_at, article.pk)
         ]

@@ -106,17 +106,50 @@ def test_pages_link_their_feeds(client, content):
     assert 'href="/en/events/rss/"' in category_page
 
 
+def queries_of(client, path):
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(path).status_code == 200
+    return len(queries)
+
+
 @pytest.mark.parametrize("size", [3, 40])
 def test_feed_query_count_is_fixed(client, size):
     category = CategoryFactory()
     ArticleFactory.create_batch(size, category=category)
-    client.get(f"/az/{category.slug_az}/rss/")
-    with CaptureQueriesContext(connection) as queries:
-        client.get("/az/rss/")
-    assert len(queries) == 1
-    with CaptureQueriesContext(connection) as queries:
-        client.get(f"/az/{category.slug_az}/rss/")
-    assert len(queries) == 1  # the category comes from the cached menu
+    category_feed = f"/az/{category.slug_az}/rss/"
+    client.get(category_feed)  # the content version and the menu are known
+    # First asked for: its entries (the category comes from the cached menu) ...
+    assert queries_of(client, "/az/rss/") == 1
+    assert queries_of(client, "/en/atom/") == 1
+    # ... then the rendered feed is cached per content version and language.
+    assert queries_of(client, "/az/rss/") == 0
+    assert queries_of(client, "/en/atom/") == 0
+    assert queries_of(client, category_feed) == 0
+
+
+def test_a_cached_feed_shows_a_new_article_at_once(
+    client, content, django_capture_on_commit_callbacks
+):
+    events, _meetings = content
+    paths = ["/en/rss/", "/en/events/rss/", "/en/events/atom/"]
+    for path in paths:
+        before = fetch(client, path)[0].content
+        assert fetch(client, path)[0].content == before  # now from the cache
+    with django_capture_on_commit_callbacks(execute=True):
+        ArticleFactory(category=events, title_en="Just published", published_at=timezone.now())
+    for path in paths:
+        _response, parsed = fetch(client, path)
+        assert parsed.entries[0].title == "Just published", path
+    # The Azerbaijani feed is cached apart and shows its own language's title.
+    assert "Just published" not in fetch(client, "/az/rss/")[0].content.decode()
+
+
+def test_a_cached_feed_keeps_the_host_it_was_asked_for(client, content, settings):
+    settings.ALLOWED_HOSTS = ["testserver", "mirror.example"]
+    _response, parsed = fetch(client, "/en/rss/")
+    assert parsed.entries[0].id.startswith("http://testserver/")
+    response = client.get("/en/rss/", HTTP_HOST="mirror.example")
+    assert feedparser.parse(response.content).entries[0].id.startswith("http://mirror.example/")
 
 
 def test_atom_feeds_name_the_committee_as_author(client, content):

@@ -1,12 +1,16 @@
 """What an article page offers besides its text: share links, the printed address,
-withdrawal notices in the reader's language and their history after republishing."""
+withdrawal notices in the reader's language and their history after republishing, and the
+previous and next article of the same section."""
+
+import datetime
 
 import pytest
 from bs4 import BeautifulSoup
+from django.utils import timezone
 
 from news.models import Article, WithdrawalNotice
 from news.newsroom import workflow
-from tests.factories import ArticleFactory, azerbaijani_only, editor
+from tests.factories import ArticleFactory, CategoryFactory, azerbaijani_only, editor
 
 pytestmark = pytest.mark.django_db
 
@@ -91,3 +95,34 @@ def test_the_newsrooms_withdraw_and_publish_keep_the_notice_too(client):
     ]
     history = soup(client, article.get_absolute_url("en")).select_one(".notice-history")
     assert "Published too early." in history.get_text()
+
+
+def pager(client, article):
+    page = soup(client, article.get_absolute_url("en"))
+    links = {
+        link["rel"][0]: link.get_text(strip=True) for link in page.select(".article-pager a[rel]")
+    }
+    return links.get("prev"), links.get("next")
+
+
+def test_previous_and_next_follow_publication_time_then_id_within_the_section(client):
+    section = CategoryFactory()
+    moment = timezone.now() - datetime.timedelta(days=400)
+    hour = datetime.timedelta(hours=1)
+    oldest = ArticleFactory(category=section, published_at=moment - hour, title_en="Oldest")
+    # Three published in the same second: the id orders them.
+    first, second, third = (
+        ArticleFactory(category=section, published_at=moment, title_en=title)
+        for title in ("Tie one", "Tie two", "Tie three")
+    )
+    newest = ArticleFactory(category=section, published_at=moment + hour, title_en="Newest")
+    # Not neighbours: another section, a draft, a withdrawn one, a scheduled one.
+    ArticleFactory(published_at=moment, title_en="Elsewhere")
+    for status in ("draft", "withdrawn"):
+        ArticleFactory(category=section, published_at=moment, status=status, title_en=status)
+    ArticleFactory(category=section, published_at=timezone.now() + hour, title_en="Scheduled")
+    assert pager(client, oldest) == (None, "Tie one")
+    assert pager(client, first) == ("Oldest", "Tie two")
+    assert pager(client, second) == ("Tie one", "Tie three")
+    assert pager(client, third) == ("Tie two", "Newest")
+    assert pager(client, newest) == ("Tie three", None)
