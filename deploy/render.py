@@ -33,6 +33,7 @@ STATIC_FILES_CSP = (
 )
 MEDIA_CSP = "default-src 'none'; img-src 'self'; sandbox"
 MEDIA_MAX_AGE = 7 * 24 * 3600
+RENDITION_MAX_AGE = 365 * 24 * 3600
 PERMISSIONS_POLICY = (
     "camera=(), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=()"
 )
@@ -113,6 +114,7 @@ def values_for(args, out):
         "STATIC_FILES_CSP": STATIC_FILES_CSP,
         "MEDIA_CSP": MEDIA_CSP,
         "MEDIA_MAX_AGE": MEDIA_MAX_AGE,
+        "RENDITION_MAX_AGE": RENDITION_MAX_AGE,
         "PERMISSIONS_POLICY": PERMISSIONS_POLICY,
     }
 

@@ -3,10 +3,16 @@
 Editors upload images and PDFs; a file that is really HTML or script in disguise must not
 run in our origin. Every answer carries nosniff and a CSP that sandboxes the document and
 allows nothing but images; anything that is not an image is a download.
+
+Photo renditions (news.newsroom.images) carry a hash of their bytes in their names: a
+name always means the same picture, so they are kept a year and never revalidated. Every
+other upload (originals, documents, renditions named before hashes) is kept a week.
+deploy/nginx/ sends the same when it serves /media/.
 """
 
 import mimetypes
 import posixpath
+import re
 from pathlib import Path
 
 from django.conf import settings
@@ -20,6 +26,16 @@ MEDIA_CSP = "default-src 'none'; img-src 'self'; sandbox"
 # Shown inline; anything else is offered as a download.
 INLINE_TYPES = {"image/jpeg", "image/png", "image/gif", "image/webp", "image/avif"}
 MAX_AGE = 7 * 24 * 3600
+RENDITION_MAX_AGE = 365 * 24 * 3600
+# "gallery/2026/05/<stem>.<16 hex digits>-640.webp": the names news.newsroom.images gives.
+RENDITION = re.compile(r"(?:articles|gallery)/(?:[^/]+/)*[^/]+\.[0-9a-f]{16}-[0-9]+\.(?:jpg|webp)")
+
+
+def cache_control(path):
+    """The Cache-Control of the upload at `path` (relative to MEDIA_ROOT, normalised)."""
+    if RENDITION.fullmatch(path):
+        return f"public, max-age={RENDITION_MAX_AGE}, immutable"
+    return f"public, max-age={MAX_AGE}"
 
 
 def _resolve(path):
@@ -49,6 +65,7 @@ def _resolve(path):
 @require_safe
 def serve(request, path):
     file_path = _resolve(path)
+    cache = cache_control(posixpath.normpath(path).lstrip("/"))
     stat = file_path.stat()
     if not was_modified_since(request.META.get("HTTP_IF_MODIFIED_SINCE"), stat.st_mtime):
         response = HttpResponseNotModified()
@@ -68,5 +85,5 @@ def serve(request, path):
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = MEDIA_CSP
     response["Cross-Origin-Resource-Policy"] = "same-origin"
-    response["Cache-Control"] = f"public, max-age={MAX_AGE}"
+    response["Cache-Control"] = cache
     return response

@@ -1,5 +1,7 @@
 """Disk full or an unwritable media folder while an editor uploads a photo: the admin
 answers with a form error and the article's text is still in the form; nothing is saved.
+A full disk while an article's old renditions are made again loses neither the save nor
+the photo it shows.
 
 Tests run as root, for whom file permissions mean nothing, so "unwritable" is a media
 folder whose parent is a regular file (every mkdir and write fails), and "disk full" is
@@ -8,15 +10,20 @@ the storage raising ENOSPC.
 
 import errno
 import io
+import posixpath
 from unittest import mock
 
 import pytest
 from bs4 import BeautifulSoup
 from django.contrib.auth import get_user_model
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
 from news.models import Article, Category
+from news.newsroom import images
+from tests.factories import ArticleFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -110,3 +117,27 @@ def test_the_same_form_saves_when_the_disk_is_fine(editor_client, settings, tmp_
     article = Article.objects.get()
     assert article.title_az == TITLE
     assert article.photo.name
+
+
+def test_a_full_disk_while_old_renditions_are_remade_keeps_them_and_the_save(
+    settings, tmp_path, django_capture_on_commit_callbacks
+):
+    """Renditions named before hashes are made again when their article is saved; with
+    the disk full the article still saves and keeps showing the old ones."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    article = ArticleFactory()
+    article.photo.save("old.jpg", ContentFile(_jpeg().read()))
+    stem = posixpath.splitext(article.photo.name)[0]
+    old = {"width": 64, "height": 48, "sizes": [{"w": 64, "h": 48}]}
+    for key, extension in (("jpeg", "jpg"), ("webp", "webp")):
+        old["sizes"][0][key] = default_storage.save(f"{stem}-64.{extension}", ContentFile(b"x"))
+    Article.objects.filter(pk=article.pk).update(photo_renditions=old)
+    article.photo_renditions = old
+    full = OSError(errno.ENOSPC, "No space left on device")
+    with (
+        mock.patch("django.core.files.storage.FileSystemStorage._save", side_effect=full),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        images.refresh_renditions(article, images.snapshot(article))
+    assert Article.objects.values_list("photo_renditions", flat=True).get(pk=article.pk) == old
+    assert all((tmp_path / "media" / name).exists() for name in images.rendition_names(old))

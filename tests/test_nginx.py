@@ -308,6 +308,26 @@ def test_uploads_are_served_by_nginx_with_the_media_headers(front):
         assert answer["Content-Security-Policy"] == MEDIA_CSP
         assert answer["Cross-Origin-Resource-Policy"] == "same-origin"
         assert answer["Cache-Control"] == "public, max-age=604800"
+    # A rendition's name carries a hash of its bytes (news.newsroom.images): kept a year.
+    rendition = "/media/gallery/2026/05/a.0123456789abcdef-640.jpg"
+    (front.media_root / "gallery" / "2026" / "05").mkdir(parents=True, exist_ok=True)
+    (front.media_root / rendition.removeprefix("/media/")).write_bytes(image_bytes())
+    status, headers, _ = front.get(rendition)
+    assert status == 200
+    assert headers["Content-Type"] == "image/jpeg"
+    assert "Content-Disposition" not in headers
+    assert headers["Cache-Control"] == "public, max-age=31536000, immutable"
+    assert headers["Content-Security-Policy"] == MEDIA_CSP
+    assert headers["X-Content-Type-Options"] == "nosniff"
+    assert headers["Cross-Origin-Resource-Policy"] == "same-origin"
+    status, headers, _ = front.get(
+        rendition, headers={"If-Modified-Since": headers["Last-Modified"]}
+    )
+    assert status == 304
+    assert headers["Cache-Control"] == "public, max-age=31536000, immutable"
+    status, headers, _ = front.get("/media/gallery/2026/05/gone.0123456789abcdef-640.jpg")
+    assert status == 404
+    assert "immutable" not in headers.get("Cache-Control", "")
     assert front.get("/media/.secret")[0] == 404
     assert front.get("/media/../settings.py")[0] in {400, 404}
 

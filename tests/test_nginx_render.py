@@ -2,6 +2,7 @@
 (tests/test_nginx.py runs it): what it writes for production, and that the headers it
 gives static files and uploads are the ones Django gives them."""
 
+import re
 import sys
 
 import pytest
@@ -9,7 +10,7 @@ from django.conf import settings
 from django.http import HttpResponse
 from django.test import RequestFactory
 
-from portal.media import MAX_AGE, MEDIA_CSP
+from portal.media import MEDIA_CSP, RENDITION_MAX_AGE, cache_control
 from portal.middleware import SecurityHeadersMiddleware
 from tests.ops_support import ROOT
 
@@ -90,11 +91,43 @@ def test_static_files_get_the_headers_whitenoise_gives_them(tmp_path):
 
 
 def test_uploads_get_the_headers_portal_media_gives_them(tmp_path):
-    headers = rendered(tmp_path)["media-headers.conf"]
+    files = rendered(tmp_path)
+    headers = files["media-headers.conf"]
     assert f'Content-Security-Policy "{MEDIA_CSP}"' in headers
-    assert f'Cache-Control "public, max-age={MAX_AGE}"' in headers
     assert 'X-Content-Type-Options "nosniff"' in headers
     assert 'Cross-Origin-Resource-Policy "same-origin"' in headers
+    media = files["site.conf"].split("location /media/ {", 1)[1].split("\n    }\n", 1)[0]
+    assert f'add_header Cache-Control "{cache_control("documents/law.pdf")}" always;' in media
+    # A year for renditions, and not on a 404 ("always" would keep a missing file's 404).
+    year = cache_control("gallery/2026/05/a.0123456789abcdef-640.webp")
+    assert year == f"public, max-age={RENDITION_MAX_AGE}, immutable"
+    assert f'add_header Cache-Control "{year}";' in media
+
+
+@pytest.mark.parametrize(
+    ("path", "a_year"),
+    [
+        ("gallery/2026/05/0123456789abcdef0123456789abcdef.0123456789abcdef-640.webp", True),
+        ("articles/2026/05/demo-3.fedcba9876543210-320.jpg", True),
+        ("articles/2026/05/0123456789abcdef0123456789abcdef.jpg", False),  # an original
+        ("articles/2026/05/0123456789abcdef0123456789abcdef-640.webp", False),  # before hashes
+        ("documents/2026/law.0123456789abcdef-1.jpg", False),  # not a photo's folder
+        ("gallery/2026/05/a.0123456789ABCDEF-640.jpg", False),
+        ("gallery/2026/05/a.0123456789abcdef-640.png", False),
+        ("gallery/a.0123456789abcde-640.webp", False),
+        ("gallery/2026/05/a-640.0123456789abcdef.webp", False),
+    ],
+)
+def test_nginx_keeps_the_same_uploads_a_year_as_portal_media(tmp_path, path, a_year):
+    site = rendered(tmp_path)["site.conf"]
+    location = re.search(
+        r'location ~ "(\^/media/[^"]+)" \{\s*include [^;]+;\s*'
+        r'add_header Cache-Control "public, max-age=31536000, immutable";',
+        site,
+    )
+    assert location, "the renditions' location"
+    assert (re.search(location.group(1), f"/media/{path}") is not None) is a_year
+    assert ("immutable" in cache_control(path)) is a_year
 
 
 def test_hsts_matches_the_sites_production_setting(tmp_path):

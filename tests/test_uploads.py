@@ -147,6 +147,7 @@ def test_renditions_are_made_once_in_webp_and_jpeg(media_root):
     made = images.make_renditions(field_file)
     widths = [entry["w"] for entry in made["sizes"]]
     assert widths == [320, 640, 960, 1280, 1400]
+    assert images.hashed(made)  # named by their bytes (tests/test_media_renditions.py)
     for entry in made["sizes"]:
         assert entry["h"] == entry["w"] // 2
         for key, fmt in (("jpeg", "JPEG"), ("webp", "WEBP")):

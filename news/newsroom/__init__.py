@@ -10,7 +10,7 @@ The rest of the code uses only what is named here.
 """
 
 from news.newsroom.events import EVENTS, PUBLISHED, RETURNED, SUBMITTED, newsroom_event
-from news.newsroom.images import refresh_renditions
+from news.newsroom.images import refresh_renditions, upgrade_renditions
 from news.newsroom.pending import clean_abandoned_uploads
 
 __all__ = [
@@ -21,4 +21,5 @@ __all__ = [
     "clean_abandoned_uploads",
     "newsroom_event",
     "refresh_renditions",
+    "upgrade_renditions",
 ]

@@ -7,12 +7,17 @@ Memory (docs/decisions/0005-image-memory-budget.md): a worker accepting the larg
 allowed stays under 512 MB. One full-size decoded copy of an upload exists at a time (a
 JPEG is decoded at 1/2, 1/4 or 1/8 scale when that still covers the stored size). It is
 scaled down a tile at a time; mode conversion and EXIF orientation apply to the small result.
+
+Renditions are named by their bytes ("<original's stem>.<hash>-640.webp"): a name always
+means the same picture, so readers keep them a year (portal/media.py, deploy/nginx/).
 """
 
+import hashlib
 import io
 import logging
 import math
 import posixpath
+import re
 import struct
 import uuid
 
@@ -32,7 +37,8 @@ from PIL import (
     WebPImagePlugin,
 )
 
-from news.models import ArticlePhoto, Photo
+from core import caching
+from news.models import Article, ArticlePhoto, Photo
 
 logger = logging.getLogger(__name__)
 
@@ -321,9 +327,46 @@ def clean_upload(file):
 # Renditions --------------------------------------------------------------------------
 
 
-def _rendition_name(original_name, width, extension):
+# A rendition's name ends in the first 16 hex digits of the SHA-256 of its bytes. A name
+# always means the same bytes and a replaced photo gets new names, so readers' browsers
+# keep them a year. Names made before (no hash: "<stem>-640.webp") are still served, kept a
+# week, and made again with hashes when their row is saved, or by upgrade_renditions.
+HASH_LENGTH = 16
+HASHED_NAME = re.compile(r"\.[0-9a-f]{16}-[0-9]+\.(?:jpg|webp)$")
+
+
+def _digest(data):
+    return hashlib.sha256(data).hexdigest()[:HASH_LENGTH]
+
+
+def _rendition_name(original_name, width, extension, data):
     stem, _ext = posixpath.splitext(original_name)
-    return f"{stem}-{width}.{extension}"
+    return f"{stem}.{_digest(data)}-{width}.{extension}"
+
+
+def _stored_digest(storage, name):
+    try:
+        with storage.open(name, "rb") as handle:
+            return _digest(handle.read())
+    except OSError:
+        return None
+
+
+def _store(storage, name, data):
+    """Write a rendition under its hashed name; returns the name.
+
+    A file already there with these bytes is kept (the same rendition, made again). One
+    with other bytes (a write cut short) is replaced: a hashed name is cached a year, so it
+    must never stand for anything but its own bytes.
+    """
+    if storage.exists(name):
+        if _stored_digest(storage, name) == _digest(data):
+            return name
+        storage.delete(name)
+    saved = storage.save(name, ContentFile(data))
+    if saved != name:  # another process wrote the same bytes meanwhile: keep its file
+        storage.delete(saved)
+    return name
 
 
 def _open_stored(field_file):
@@ -340,7 +383,8 @@ def make_renditions(field_file):
     """Write the WebP and JPEG renditions of a stored image; returns their description.
 
     {"width": W, "height": H, "sizes": [{"w": 320, "h": 200, "jpeg": name, "webp": name}, …]}
-    Names are storage names; templates turn them into URLs.
+    Names are storage names, each with a hash of the file's bytes; templates turn them
+    into URLs.
     """
     storage = field_file.storage
     image = _open_stored(field_file)
@@ -355,10 +399,9 @@ def make_renditions(field_file):
             )
         entry = {"w": scaled.width, "h": scaled.height}
         for key, image_format, extension in (("jpeg", "JPEG", "jpg"), ("webp", "WEBP", "webp")):
-            name = _rendition_name(field_file.name, scaled.width, extension)
-            if storage.exists(name):
-                storage.delete(name)
-            entry[key] = storage.save(name, ContentFile(_encode(scaled, image_format)))
+            data = _encode(scaled, image_format)
+            name = _rendition_name(field_file.name, scaled.width, extension, data)
+            entry[key] = _store(storage, name, data)
         sizes.append(entry)
     return {"width": width, "height": height, "sizes": sizes}
 
@@ -370,6 +413,12 @@ def rendition_names(renditions):
         for key in ("jpeg", "webp")
         if entry.get(key)
     ]
+
+
+def hashed(renditions):
+    """Whether every rendition named carries the hash of its bytes (made since names do)."""
+    names = rendition_names(renditions)
+    return bool(names) and all(HASHED_NAME.search(name) for name in names)
 
 
 def still_named(name):
@@ -420,7 +469,8 @@ def refresh_renditions(instance, previous=None):
     """Bring an object's renditions in line with its image after a save.
 
     `previous` is (image name, renditions) as they were before the save: when the image
-    was replaced or cleared, the old file and its renditions are deleted.
+    was replaced or cleared, the old file and its renditions are deleted. Renditions named
+    before names carried a hash are made again (`_upgrade`).
     Saves only the renditions column; a no-op when nothing changed.
     """
     image_field, renditions_field = _fields(instance)
@@ -437,12 +487,77 @@ def refresh_renditions(instance, previous=None):
             delete_files(rendition_names(renditions), field_file.storage)
         new = {}
     elif renditions.get("sizes") and old_name in (None, field_file.name):
-        return
+        if hashed(renditions):
+            return
+        new = _upgrade(instance, field_file, renditions)
+        if new is None:
+            return
     else:
         new = make_renditions(field_file)
     if new != getattr(instance, renditions_field):
         setattr(instance, renditions_field, new)
         type(instance).objects.filter(pk=instance.pk).update(**{renditions_field: new})
+
+
+def _upgrade(instance, field_file, renditions):
+    """Renditions with hashed names for an image whose renditions were named without.
+
+    Every row showing the same file (a library photo and its gallery photos) takes the new
+    names in this transaction, the content version moves so no cached page names the old
+    ones, and the old files are deleted once it commits. None, and the old renditions kept,
+    when the image cannot be read or the new files written: a save never fails for this.
+    """
+    try:
+        new = make_renditions(field_file)
+    except (*_READ_ERRORS, Image.DecompressionBombError):
+        logger.warning("could not remake the renditions of %s", field_file.name, exc_info=True)
+        return None
+    if not isinstance(instance, Article):  # an article's own photo is never shared
+        for model in (Photo, ArticlePhoto):
+            model.objects.filter(image=field_file.name).update(renditions=new)
+    caching.bump()
+    stale = set(rendition_names(renditions)) - set(rendition_names(new))
+    delete_files(sorted(stale), field_file.storage)
+    return new
+
+
+def upgrade_renditions():
+    """Make hashed renditions for every stored image still named the old way; returns how
+    many images were done. For a deployment's existing photos (docs/readers.md):
+
+        python manage.py upgrade_renditions
+
+    Each image is one transaction; one that cannot be read is logged and left as it is
+    (its old renditions still work). Running it again does nothing more.
+    """
+    done = 0
+    for model, (image_field, renditions_field) in (
+        (Article, IMAGE_FIELDS["news.article"]),
+        (Photo, IMAGE_FIELDS["news.photo"]),
+        (ArticlePhoto, IMAGE_FIELDS["news.articlephoto"]),
+    ):
+        rows = (
+            model.objects.exclude(**{image_field: ""})
+            .exclude(**{renditions_field: {}})
+            .order_by("pk")
+            .values_list("pk", renditions_field)
+        )
+        pending = [pk for pk, renditions in rows.iterator() if not hashed(renditions)]
+        for pk in pending:
+            try:
+                with transaction.atomic():
+                    # Read again, locked: a gallery photo may have been done with its
+                    # library photo.
+                    instance = model.objects.select_for_update().filter(pk=pk).first()
+                    if instance is None or hashed(getattr(instance, renditions_field)):
+                        continue
+                    refresh_renditions(instance)
+            except _READ_ERRORS:  # the file is gone, so its size could not be read
+                logger.warning("could not remake the renditions of %s %s", model.__name__, pk)
+                continue
+            if hashed(getattr(instance, renditions_field)):
+                done += 1
+    return done
 
 
 def snapshot(instance):
