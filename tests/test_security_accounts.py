@@ -216,6 +216,7 @@ def test_admin_forms_work_with_host_prefixed_httponly_cookies(editor):
         {
             "name_az": "Etiket",
             "name_en": "Tag",
+            "kind": "topic",
             "source_language": "az",
             "csrfmiddlewaretoken": token.decode(),
         },
