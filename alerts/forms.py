@@ -80,6 +80,28 @@ class SubscribeForm(SpamCheckedForm, ChoicesForm):
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
 
+    @classmethod
+    def prefilled(cls, query):
+        """The empty form with the section (`?section=<id>`) or topic (`?topic=<id>`) that
+        a "follow" link names already ticked. A value that names nothing is ignored."""
+        form = cls()
+        for param, field_name, model in (
+            ("section", "categories", Category),
+            ("topic", "tags", Tag),
+        ):
+            value = query.get(param, "")
+            if not value.isascii() or not value.isdigit() or len(value) > 9:
+                continue
+            chosen = model.objects.filter(pk=int(value)).values_list("pk", flat=True).first()
+            if chosen is None:
+                continue
+            form.initial[field_name] = [chosen]
+            if field_name == "tags":
+                # An older topic than the newest shown is offered too.
+                field = form.fields["tags"]
+                field.queryset = (field.queryset | Tag.objects.filter(pk=chosen)).distinct()
+        return form
+
 
 class ManageForm(ChoicesForm):
     @classmethod

@@ -4,11 +4,13 @@ import logging
 from datetime import timedelta
 
 from celery import shared_task
+from django.conf import settings
+from django.db import transaction
 from django.utils import timezone
 
 from alerts import announcements, sending
 from alerts.jobs import enqueue
-from alerts.models import OutgoingMessage
+from alerts.models import Delivery, OutgoingMessage
 
 logger = logging.getLogger(__name__)
 
@@ -75,3 +77,44 @@ def dispatch_outbox(older_than_seconds=None):
         logger.info("outbox: %d waiting messages queued again", len(ids))
     send_soon(ids)
     return len(ids)
+
+
+DELETE_CHUNK = 5000
+
+
+def delete_sent_before(cutoff):
+    """Delete the messages sent before `cutoff`, in chunks of DELETE_CHUNK; waiting, failed
+    and skipped ones stay (a failed one is the record of a refusal). Returns how many went.
+
+    The deliveries that a deleted message carried go with it: left with no message they
+    would look owed to the next digest. The article's Announcement stays, so it is never
+    handed out again."""
+    deleted = 0
+    while True:
+        with transaction.atomic():
+            ids = list(
+                OutgoingMessage.objects.filter(
+                    status=OutgoingMessage.Status.SENT, sent_at__lt=cutoff
+                )
+                .order_by("sent_at")
+                .values_list("id", flat=True)[:DELETE_CHUNK]
+            )
+            if not ids:
+                return deleted
+            Delivery.objects.filter(message_id__in=ids).delete()
+            deleted += (
+                OutgoingMessage.objects.filter(id__in=ids)
+                .delete()[1]
+                .get(OutgoingMessage._meta.label, 0)
+            )
+
+
+@shared_task(acks_late=True)
+def delete_old_sent_messages():
+    """Beat runs this nightly: sent messages older than OUTBOX_RETENTION_DAYS leave the
+    outbox. The per-article delivery records (alerts.Delivery) stay, so nothing is sent
+    again."""
+    deleted = delete_sent_before(timezone.now() - timedelta(days=settings.OUTBOX_RETENTION_DAYS))
+    if deleted:
+        logger.info("outbox: %d sent messages deleted", deleted)
+    return deleted

@@ -23,6 +23,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from alerts import subscriptions, tokens
 from alerts.forms import ManageForm, NewsroomMailForm, SubscribeForm
 from alerts.models import NewsroomMailPreference
+from core.caching import query_params
 
 # Subscribe requests a client may send in an hour (per address: alerts.subscriptions).
 PER_CLIENT_PER_HOUR = 10
@@ -77,6 +78,9 @@ def _link_problem(request, error, status=400):
     return render(request, "alerts/link_problem.html", {"reason": reason}, status=status)
 
 
+# The "follow" links of section and topic pages name one (SubscribeForm.prefilled); the
+# page is never cached, and any other parameter is redirected away.
+@query_params("section", "topic")
 @_limit_body(MAX_BODY_BYTES)
 @never_cache
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -99,7 +103,7 @@ def subscribe(request):
         if "started" in form.errors:
             form.restart_timestamp()
     else:
-        form = SubscribeForm()
+        form = SubscribeForm.prefilled(request.GET)
     return render(request, "alerts/subscribe.html", {"form": form}, status=status)
 
 

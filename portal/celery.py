@@ -78,6 +78,10 @@ def periodic_jobs():
         },
         "dispatch-outbox": {"task": "alerts.tasks.dispatch_outbox", "schedule": 60},
         "send-due-digests": {"task": "alerts.tasks.send_due_digests", "schedule": 300},
+        "delete-old-sent-messages": {
+            "task": "alerts.tasks.delete_old_sent_messages",
+            "schedule": crontab(minute=53, hour=2),
+        },
         "anonymise-old-appeals": {
             "task": "portal.appeals.anonymise_old_appeals",
             "schedule": crontab(minute=41, hour=2),

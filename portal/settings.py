@@ -195,8 +195,19 @@ if EMAIL_URL:
 
     _email = urlsplit(EMAIL_URL)
     _email_query = parse_qs(_email.query)
-    EMAIL_HOST = _email.hostname or "localhost"
-    EMAIL_PORT = _email.port or (465 if _email.scheme == "smtps" else 25)
+    try:
+        _email_port = _email.port
+    except ValueError:
+        _email_port = -1
+    if _email.scheme not in {"smtp", "smtps"} or not _email.hostname or _email_port == -1:
+        # Said at start-up, without the password, rather than at the first e-mail.
+        raise ImproperlyConfigured(
+            "EMAIL_URL must look like smtp://user:password@host:587/?tls=1 or "
+            f"smtps://user:password@host:465/ (scheme {_email.scheme!r}, host "
+            f"{_email.hostname!r}; quote special characters in the user and password)."
+        )
+    EMAIL_HOST = _email.hostname
+    EMAIL_PORT = _email_port or (465 if _email.scheme == "smtps" else 25)
     EMAIL_HOST_USER = unquote(_email.username or "")
     EMAIL_HOST_PASSWORD = unquote(_email.password or "")
     EMAIL_USE_SSL = _email.scheme == "smtps"
@@ -217,6 +228,9 @@ EMAIL_BACKEND = (
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "no-reply@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 EMAIL_REPLY_TO = env_list("EMAIL_REPLY_TO")
+# Days a sent message stays in the outbox (alerts.tasks.delete_old_sent_messages, nightly);
+# waiting and failed ones stay. At least 1: the daily limit of confirmations counts them.
+OUTBOX_RETENTION_DAYS = max(1, int(os.environ.get("OUTBOX_RETENTION_DAYS", "30")))
 # The site's address in e-mail links (no request to take it from), e.g. https://example.gov.az.
 SITE_URL = os.environ.get(
     "SITE_URL", "http://127.0.0.1:8000" if DEBUG else f"https://{ALLOWED_HOSTS[0].lstrip('.')}"

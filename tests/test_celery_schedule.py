@@ -15,6 +15,7 @@ def test_every_periodic_job_is_a_registered_task():
         "dispatch-outbox",
         "send-due-digests",
         "anonymise-old-appeals",
+        "delete-old-sent-messages",
     } <= set(jobs)
     assert ("clean-abandoned-uploads" in jobs) == hasattr(newsroom, "clean_abandoned_uploads")
     for job in jobs.values():

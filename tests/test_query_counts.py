@@ -15,11 +15,18 @@ an hour, so a slow machine never sees an extra version read in the middle of a t
 """
 
 import pytest
+from django.core import signing
 from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
+from alerts import tokens
+from alerts.models import Subscriber
 from core import caching
+from news.models import Tag
+from portal import appeals
+from portal.models import Appeal, AppealStatusChange
 from tests.conftest import READER_UA
 from tests.factories import ArticleFactory, CategoryFactory
 
@@ -105,3 +112,52 @@ def test_after_a_committed_change_the_first_reader_builds_only_its_own_page(
             ArticleFactory(category=category)
         measured[page] = queries_of(client, path)
     assert measured == FIRST_READER_QUERIES
+
+
+# page: (cold, warm) for the readers' alert pages and the appeal status page, never cached
+# whole (a form with a CSRF token, or a personal answer).
+ALERT_AND_APPEAL_QUERIES = {
+    # The sections; the newest topics, asked whether there are any, then listed.
+    "subscribe": (10, 3),
+    "subscribe, a topic ticked": (11, 4),  # and the topic named in the link
+    "subscribe, sent": (7, 0),
+    "confirm": (8, 1),  # the subscriber the signed link names
+    # The subscriber, what they follow (sections, topics), then the form's lists.
+    "manage": (13, 6),
+    "unsubscribe": (8, 1),
+    "appeal status": (7, 0),
+    "appeal status, result": (9, 2),  # the appeal and its status changes
+}
+
+
+@pytest.mark.parametrize("size", [1, 60])  # sections and topics the forms list
+def test_alert_and_appeal_status_pages_run_the_same_few_queries(client, size):
+    category = make_content(3)
+    for n in range(size):
+        CategoryFactory()
+        Tag.objects.create(name_az=f"Mövzu {n}", name_en=f"Topic {n}")
+    tag = Tag.objects.order_by("id").first()
+    subscriber = Subscriber.objects.create(
+        email="reader@example.org", all_news=True, confirmed_at=timezone.now()
+    )
+    subscriber.categories.add(category)
+    subscriber.tags.add(tag)
+    appeal = Appeal.objects.create(
+        name="Vətəndaş", email="citizen@example.org", subject="Mənzil", message="Mətn"
+    )
+    AppealStatusChange.objects.create(appeal=appeal, status=appeal.status)
+    status_token = signing.dumps(
+        {"r": appeal.reference, "e": appeal.email}, salt=appeals.STATUS_SALT
+    )
+    paths = {
+        "subscribe": "/en/alerts/",
+        "subscribe, a topic ticked": f"/az/abune/?topic={tag.pk}",
+        "subscribe, sent": "/en/alerts/sent/",
+        "confirm": f"/en/alerts/confirm/{tokens.make(tokens.CONFIRM, subscriber)}/",
+        "manage": f"/en/alerts/manage/{tokens.make(tokens.MANAGE, subscriber)}/",
+        "unsubscribe": f"/az/abune/imtina/{tokens.make(tokens.UNSUBSCRIBE, subscriber)}/",
+        "appeal status": "/az/muraciet/status/",
+        "appeal status, result": f"/en/appeal/status/?t={status_token}",
+    }
+    measured = {page: cold_and_warm(client, path) for page, path in paths.items()}
+    assert measured == ALERT_AND_APPEAL_QUERIES

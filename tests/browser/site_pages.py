@@ -4,11 +4,19 @@ Page types are named at collection time and resolved to URLs once the demo is lo
 a test id reads like `article-fallback-en`.
 """
 
+import threading
+
+from django.core import signing
+from django.db import connection
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import override
 
+from alerts import tokens
+from alerts.models import Subscriber
 from news.models import Article, Category, Tag
-from portal.models import StaticPage
+from portal import appeals
+from portal.models import Appeal, AppealStatusChange, StaticPage
 
 LANGUAGES = ["az", "en"]
 SEARCH_WORDS = {"az": "Qayıdış", "en": "return"}
@@ -59,6 +67,54 @@ def _archive_month(language):
     return _reverse("news:archive_month", language, year=newest.year, month=newest.month)
 
 
+def _committed(make):
+    """`make()` run on a connection of its own, committed at once: the test's own
+    connection is inside a transaction the live server's thread cannot see into."""
+    made = []
+
+    def run():
+        try:
+            made.append(make())
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    thread.join()
+    return made[0]
+
+
+def _subscriber():
+    # A confirmed reader of the demo site (made once per demo load, then found again).
+    return _committed(
+        lambda: Subscriber.objects.get_or_create(
+            email="reader@example.org",
+            defaults={"all_news": True, "confirmed_at": timezone.now()},
+        )[0]
+    )
+
+
+def _citizens_appeal():
+    appeal = Appeal.objects.filter(email="citizen@example.org").first()
+    if appeal is None:
+        appeal = Appeal.objects.create(
+            name="Vətəndaş", email="citizen@example.org", subject="Mənzil", message="Mətn"
+        )
+        AppealStatusChange.objects.create(appeal=appeal, status=appeal.status)
+    return appeal
+
+
+def _alerts_link(name, kind):
+    return lambda language: _reverse(name, language, token=tokens.make(kind, _subscriber()))
+
+
+def _appeal_status_result(language):
+    # The signed link of the confirmation e-mail (portal.appeals.status_link), as a path.
+    appeal = _committed(_citizens_appeal)
+    token = signing.dumps({"r": appeal.reference, "e": appeal.email}, salt=appeals.STATUS_SALT)
+    return f"{_reverse('portal:appeal_status', language)}?t={token}"
+
+
 PATHS = {
     "home": lambda language: _reverse("news:home", language),
     "listing": lambda language: _reverse("news:all", language),
@@ -78,6 +134,13 @@ PATHS = {
     "feeds": lambda language: _reverse("news:feeds", language),
     "archive-month": _archive_month,
     "appeal": lambda language: _reverse("portal:appeal", language),
+    "appeal-status": lambda language: _reverse("portal:appeal_status", language),
+    "appeal-status-result": _appeal_status_result,
+    "alerts-subscribe": lambda language: _reverse("alerts:subscribe", language),
+    "alerts-sent": lambda language: _reverse("alerts:subscribe_sent", language),
+    "alerts-confirm": _alerts_link("alerts:confirm", tokens.CONFIRM),
+    "alerts-manage": _alerts_link("alerts:manage", tokens.MANAGE),
+    "alerts-unsubscribe": _alerts_link("alerts:unsubscribe", tokens.UNSUBSCRIBE),
     "not-found": lambda language: f"/{language}/news/999999/no-such-article/",
 }
 PAGE_TYPES = list(PATHS)
