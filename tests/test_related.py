@@ -10,8 +10,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from core.text import search_text
 from news import search
 from news.models import Tag
+from news.search import fulltext
 from tests.factories import ArticleFactory, CategoryFactory
 
 pytestmark = pytest.mark.django_db
@@ -120,3 +122,26 @@ def test_previous_and_next_in_the_section_and_breadcrumbs(client, newsroom):
     assert page.select_one('.article-pager a[rel="next"]').get_text(strip=True) == "Filler 4"
     crumbs = [a.get_text(strip=True) for a in page.select(".breadcrumbs a")]
     assert crumbs[:2] == ["Home", "Events"]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="full text on PostgreSQL only")
+def test_text_similarity_needs_two_shared_words_or_the_only_one(newsroom):
+    """Candidates share two of the article's distinctive words (one word alone is weak
+    evidence and, in a large archive, a thousand rows to read), unless the article has
+    only one; never the article itself; the words match as prefixes."""
+    now = timezone.now()
+    category = newsroom["article"].category
+    article = ArticleFactory(category=category, title_en="Vineyards of Shusha harvested")
+    two = ArticleFactory(category=category, title_en="Harvest in Shusha's vineyards")
+    one = ArticleFactory(category=category, title_en="Vineyards elsewhere")
+
+    def similar(title):
+        words = search_text(title).split()
+        return [pk for pk, _ in fulltext.similar("en", article.pk, words, now, limit=24)]
+
+    found = similar(article.title_en)
+    assert two.pk in found
+    assert one.pk not in found
+    assert article.pk not in found
+    # A title with a single distinctive word still finds the entries holding it.
+    assert one.pk in similar("Vineyards")

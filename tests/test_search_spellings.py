@@ -104,8 +104,9 @@ def test_a_typo_gets_a_suggestion_that_finds_the_article(client, places, postgre
     response = client.get("/az/axtaris/", {"q": "xankandi"})
     assert list(response.context["result_ids"]) == []
     suggestion = response.context["results"].suggestion
-    # The nearest word of a published title: "Xankəndidə", folded.
-    assert suggestion == "xankendide"
+    # The nearest word of a published title ("Xankəndidə", folded), or its stem where
+    # another article gave it ("Xankəndi"): both find the article.
+    assert suggestion in {"xankendi", "xankendide"}
     text = response.content.decode()
     assert f'href="/az/axtaris/?q={suggestion}"' in text
     assert found(client, "/az/axtaris/", suggestion) == [places["khankendi"].pk]
@@ -113,7 +114,9 @@ def test_a_typo_gets_a_suggestion_that_finds_the_article(client, places, postgre
 
 def test_known_words_are_kept_in_a_suggestion(client, places, postgres_only):
     response = client.get("/en/search/", {"q": "school xankandi"})
-    assert response.context["results"].suggestion == "school xankendide"
+    suggestion = response.context["results"].suggestion
+    assert suggestion in {"school xankendi", "school xankendide"}
+    assert found(client, "/en/search/", suggestion) == [places["khankendi"].pk]
 
 
 def test_no_suggestion_when_something_matches(client, places, postgres_only):
