@@ -251,6 +251,20 @@ class Article(ShownArticle, Translatable, TimeStamped):
     photo_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
     photo_renditions = models.JSONField(default=dict, blank=True, editable=False)
     photo_alt = models.CharField(_("photo description (alt text)"), max_length=300, blank=True)
+    photo_caption_az = models.CharField(_("photo caption [az]"), max_length=300, blank=True)
+    photo_caption_en = models.CharField(_("photo caption [en]"), max_length=300, blank=True)
+    photo_credit_az = models.CharField(_("photo credit [az]"), max_length=200, blank=True)
+    photo_credit_en = models.CharField(_("photo credit [en]"), max_length=200, blank=True)
+    # The library photo the main photo is (news.newsroom.library): the same file and
+    # renditions, never a copy. An uploaded main photo joins the library too.
+    library_photo = models.ForeignKey(
+        "Photo",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="main_uses",
+        verbose_name=_("main photo from the library"),
+    )
     view_count = models.PositiveBigIntegerField(_("views"), default=0, editable=False)
     change_note = models.CharField(_("public change note"), max_length=300, blank=True)
     change_noted_at = models.DateTimeField(_("change note time"), null=True, blank=True)

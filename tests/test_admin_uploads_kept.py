@@ -84,6 +84,9 @@ def test_uploads_survive_a_failed_save_and_are_used_by_the_next(
     article = Article.objects.get()
     assert article.photo
     assert article.photo_renditions["sizes"]
+    # The kept main photo joined the library as an upload does, sharing its file.
+    assert article.library_photo.image.name == article.photo.name
+    assert article.library_photo.alt_az == "Məktəbin binası"
     gallery = ArticlePhoto.objects.get(article=article)
     assert gallery.image
     assert gallery.renditions["sizes"][-1]["w"] == 600

@@ -231,8 +231,14 @@ def test_replacing_and_deleting_photos_removes_their_files(
         for kind in ("jpeg", "webp")
     ]
     assert all(_exists(path) for path in old_files)
+    first_main = Photo.objects.get(image=article.photo.name)
     with django_capture_on_commit_callbacks(execute=True):
         save(editor_client, article, photo=photos.webp(size=(800, 500)))
+    # A main photo upload joins the library as a gallery upload does: the replaced file
+    # stays while its library photo names it, and goes with it.
+    assert all(_exists(path) for path in old_files)
+    with django_capture_on_commit_callbacks(execute=True):
+        editor_client.post(f"/admin/news/photo/{first_main.pk}/delete/", {"post": "yes"})
     assert not any(_exists(path) for path in old_files)
     assert article.photo.name.endswith(".webp")
     assert article.photo_renditions["sizes"][-1]["w"] == 800
@@ -246,7 +252,7 @@ def test_replacing_and_deleting_photos_removes_their_files(
     # The upload joined the photo library, which still names the file: it stays until
     # the library photo goes too.
     assert all(_exists(path) for path in gallery_files)
-    library_photo = Photo.objects.get()
+    library_photo = Photo.objects.get(image=gallery_photo.image.name)
     with django_capture_on_commit_callbacks(execute=True):
         response = editor_client.post(
             f"/admin/news/photo/{library_photo.pk}/delete/", {"post": "yes"}
@@ -255,9 +261,13 @@ def test_replacing_and_deleting_photos_removes_their_files(
     assert not any(_exists(path) for path in gallery_files)
 
     current = [article.photo.path]
+    main = article.library_photo
     with django_capture_on_commit_callbacks(execute=True):
         response = editor_client.post(f"/admin/news/article/{article.pk}/delete/", {"post": "yes"})
     assert response.status_code == 302
+    assert all(_exists(path) for path in current)  # its library photo still names it
+    with django_capture_on_commit_callbacks(execute=True):
+        editor_client.post(f"/admin/news/photo/{main.pk}/delete/", {"post": "yes"})
     assert not any(_exists(path) for path in current)
 
 
@@ -273,9 +283,15 @@ def test_clearing_the_photo_removes_its_renditions(
     with django_capture_on_commit_callbacks(execute=True):
         article = create_bilingual_article(editor_client, category)
         renditions = [str(media_root / e["webp"]) for e in article.photo_renditions["sizes"]]
+        main = article.library_photo
         save(editor_client, article, **{"photo-clear": "on", "photo_alt_az": "x"})
     assert not article.photo
     assert article.photo_renditions == {}
+    assert article.library_photo is None
+    # The photo stays in the library (and so do its files) until it is deleted there.
+    assert all(_exists(path) for path in renditions)
+    with django_capture_on_commit_callbacks(execute=True):
+        editor_client.post(f"/admin/news/photo/{main.pk}/delete/", {"post": "yes"})
     assert not any(_exists(path) for path in renditions)
 
 

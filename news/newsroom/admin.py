@@ -367,6 +367,8 @@ class ArticleAdmin(EditVersionAdminMixin, NonceMediaMixin, TranslationAdmin):
     published_search = None
     actions = ["submit_selected", "publish_selected", "unpublish_selected"]
     readonly_fields = ["view_count", "withdrawn_at", "change_noted_at", "photo_preview"]
+    # The main photo's library search: the gallery rows' widget (PhotoAdmin.search_fields).
+    autocomplete_fields = ["library_photo"]
     fieldsets = [
         (
             None,
@@ -376,7 +378,22 @@ class ArticleAdmin(EditVersionAdminMixin, NonceMediaMixin, TranslationAdmin):
             _("Publication"),
             {"fields": ["status", "published_at", "withdrawn_reason", "withdrawn_at"]},
         ),
-        (_("Main photo"), {"fields": ["photo", "photo_preview", "photo_alt"]}),
+        (
+            _("Main photo"),
+            {
+                "fields": [
+                    "library_photo",
+                    "photo",
+                    "photo_preview",
+                    "photo_alt",
+                    *(
+                        f"photo_{field}_{code}"
+                        for field in ("caption", "credit")
+                        for code in LANGUAGE_CODES
+                    ),
+                ]
+            },
+        ),
         (
             _("Public change note"),
             {
@@ -521,7 +538,19 @@ class ArticleAdmin(EditVersionAdminMixin, NonceMediaMixin, TranslationAdmin):
             obj.author = request.user
         previous = images.snapshot(obj)
         super().save_model(request, obj, form, change)
-        images.refresh_renditions(obj, previous)
+        if obj.library_photo_id and obj.photo.name == obj.library_photo.image.name:
+            # Chosen from the library: its renditions came with it. A file it replaced
+            # goes, unless a row still names it.
+            if previous[0] and previous[0] != obj.photo.name:
+                images.delete_files(
+                    [previous[0], *images.rendition_names(previous[1])],
+                    obj.photo.storage,
+                    original=previous[0],
+                )
+        else:
+            images.refresh_renditions(obj, previous)
+            if obj.photo and not obj.library_photo_id:
+                library.add_main(obj)
         before = form.initial.get("status") if change else None
         notifications.record(obj, before, obj.status, request.user)
 

@@ -135,18 +135,36 @@ class ArticleAdminForm(EditVersionFormMixin, WorkflowStatusMixin, forms.ModelFor
             "source_language",
             "status",
             "published_at",
+            "library_photo",
             "photo",
+            *(
+                f"photo_{field}_{code}"
+                for field in ("caption", "credit")
+                for code in LANGUAGE_CODES
+            ),
         ]
         field_classes = {"photo": ImageUploadField}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.setup_status()
+        key = self.add_prefix("library_photo")
+        if self.is_bound and not str(self.data.get(key, "")).isdigit():
+            # As on a gallery row: the autocomplete widget would look a posted value that
+            # is no number up as an id when the form is shown again, a 500.
+            self.data = self.data.copy()
+            self.data[key] = ""
+        if "library_photo" in self.fields:
+            self.fields["library_photo"].help_text = _(
+                "Choose the main photo from the library, or upload a new one below "
+                "(it joins the library)."
+            )
 
     def clean(self):
         cleaned = super().clean()
         self._clean_slugs(cleaned)
-        photo = cleaned.get("photo")
+        self._clean_library_photo(cleaned)
+        photo = cleaned.get("photo") or cleaned.get("library_photo")
         if photo and not any(
             (cleaned.get(f"photo_alt_{code}") or "").strip() for code in LANGUAGE_CODES
         ):
@@ -155,6 +173,23 @@ class ArticleAdminForm(EditVersionFormMixin, WorkflowStatusMixin, forms.ModelFor
                 _("Describe the photo for readers who cannot see it (in at least one language)."),
             )
         return cleaned
+
+    def _clean_library_photo(self, cleaned):
+        """A main photo chosen from the library is its file; an upload is a new one."""
+        if "library_photo" not in self.fields:
+            return
+        source, upload = cleaned.get("library_photo"), cleaned.get("photo")
+        new_upload = isinstance(upload, ContentFile)
+        if source and not new_upload and source.image.name != (self.instance.photo.name or ""):
+            library.show_main(self.instance, source)
+            cleaned.update(library.texts_for(source, cleaned, prefix="photo_"))
+            cleaned["photo"] = None  # the instance names the library file already
+        elif new_upload or upload is False:
+            cleaned["library_photo"] = None  # a new file is a new library photo; none is none
+        elif not source and self.instance.library_photo_id:
+            # The main photo still is that library photo's file: the link stays, so the
+            # library photo cannot be deleted from under the article.
+            cleaned["library_photo"] = self.instance.library_photo
 
     def _clean_slugs(self, cleaned):
         """Slugs are unique per language: a typed duplicate is an error, a made one gets -2, -3."""

@@ -424,8 +424,8 @@ def hashed(renditions):
 def still_named(name):
     """Whether a row still names this stored image: a library photo and the gallery photos
     that show it share one file (news.newsroom.library), which lives while any names it."""
-    # An article's main photo is never shared, so the article table (large, and not
-    # indexed by photo) is not asked.
+    # An article's main photo is a library photo too (Article.library_photo, PROTECT), so
+    # the article table (large, and not indexed by photo) need not be asked.
     return (
         Photo.objects.filter(image=name).exists()
         or ArticlePhoto.objects.filter(image=name).exists()
@@ -512,9 +512,11 @@ def _upgrade(instance, field_file, renditions):
     except (*_READ_ERRORS, Image.DecompressionBombError):
         logger.warning("could not remake the renditions of %s", field_file.name, exc_info=True)
         return None
-    if not isinstance(instance, Article):  # an article's own photo is never shared
-        for model in (Photo, ArticlePhoto):
-            model.objects.filter(image=field_file.name).update(renditions=new)
+    # Articles whose main photo is this library photo's file: asked through the library.
+    shared = Photo.objects.filter(image=field_file.name)
+    Article.objects.filter(library_photo__in=shared).update(photo_renditions=new)
+    shared.update(renditions=new)
+    ArticlePhoto.objects.filter(image=field_file.name).update(renditions=new)
     caching.bump()
     stale = set(rendition_names(renditions)) - set(rendition_names(new))
     delete_files(sorted(stale), field_file.storage)

@@ -4,23 +4,56 @@ A gallery photo chosen from the library shows the library photo's own stored fil
 renditions (nothing is copied or re-encoded); a photo uploaded into a gallery joins the
 library the same way. A file lives while any row names it (news.newsroom.images). A
 library photo that galleries show cannot be deleted (PROTECT); the refusal names the
-articles.
+articles. An article's main photo works the same way (`Article.library_photo`): chosen
+from the library, or uploaded and joining it.
 """
+
+from django.db.models import Q
 
 from news.models import LANGUAGE_CODES, Article, Photo
 
 TEXTS = ("alt", "caption", "credit")
 
 
-def texts_for(photo, cleaned):
-    """The gallery form's texts with the library photo's where the editor left them empty."""
+def texts_for(photo, cleaned, prefix=""):
+    """The form's texts with the library photo's where the editor left them empty.
+
+    `prefix` is "photo_" for an article's main photo (photo_alt_az, photo_caption_az, …).
+    """
     filled = {}
     for field in TEXTS:
         for code in LANGUAGE_CODES:
-            name = f"{field}_{code}"
+            name = f"{prefix}{field}_{code}"
             if not (cleaned.get(name) or "").strip():
-                filled[name] = getattr(photo, name)
+                filled[name] = getattr(photo, f"{field}_{code}")
     return filled
+
+
+def show_main(article, photo):
+    """Make an article's main photo a library photo: its file, size and renditions."""
+    article.library_photo = photo
+    article.photo = photo.image.name
+    article.photo_width, article.photo_height = photo.width, photo.height
+    article.photo_renditions = photo.renditions
+
+
+def add_main(article):
+    """A main photo uploaded on the article form joins the library, sharing its file."""
+    photo = Photo.objects.create(
+        width=article.photo_width,
+        height=article.photo_height,
+        renditions=article.photo_renditions,
+        **{
+            f"{field}_{code}": getattr(article, f"photo_{field}_{code}", "") or ""
+            for field in TEXTS
+            for code in LANGUAGE_CODES
+        },
+    )
+    Photo.objects.filter(pk=photo.pk).update(image=article.photo.name)
+    photo.image = article.photo.name
+    Article.objects.filter(pk=article.pk).update(library_photo=photo)
+    article.library_photo = photo
+    return photo
 
 
 def show(gallery_photo, photo):
@@ -54,5 +87,9 @@ def add(gallery_photo):
 
 
 def articles_showing(photos):
-    """The articles whose galleries show any of `photos`."""
-    return Article.objects.filter(photos__source__in=photos).distinct().order_by("pk")
+    """The articles whose galleries or main photos show any of `photos`."""
+    return (
+        Article.objects.filter(Q(photos__source__in=photos) | Q(library_photo__in=photos))
+        .distinct()
+        .order_by("pk")
+    )
