@@ -8,22 +8,9 @@ from django.core import signing
 from portal.appeals import RATE_LIMIT
 from portal.forms import MAX_FORM_AGE_SECONDS, TIMESTAMP_SALT, sign_start
 from portal.models import Appeal
+from tests.factories import appeal_data
 
 pytestmark = pytest.mark.django_db
-
-
-def appeal_data(**overrides):
-    data = {
-        "name": "Aysel Məmmədova",
-        "email": "aysel@example.az",
-        "phone": "+994 50 123 45 67",
-        "subject": "Mənzil növbəsi",
-        "message": "Hörmətli Komitə, mənzil növbəsi barədə məlumat istəyirəm.",
-        "website": "",
-        "started": sign_start(time.time() - 30),
-    }
-    data.update(overrides)
-    return data
 
 
 def test_form_page_is_never_cached_and_has_a_csrf_token(client):

@@ -15,23 +15,9 @@ from alerts.models import OutgoingMessage
 from portal import appeals
 from portal.forms import sign_start
 from portal.models import Appeal
-from tests.factories import staff_user
+from tests.factories import appeal_data, staff_user
 
 pytestmark = pytest.mark.django_db
-
-
-def appeal_data(**overrides):
-    data = {
-        "name": "Aysel Məmmədova",
-        "email": "aysel@example.az",
-        "phone": "+994 50 123 45 67",
-        "subject": "Mənzil növbəsi",
-        "message": "Hörmətli Komitə, mənzil növbəsi barədə məlumat istəyirəm.",
-        "website": "",
-        "started": sign_start(time.time() - 30),
-    }
-    data.update(overrides)
-    return data
 
 
 @pytest.fixture

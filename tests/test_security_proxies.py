@@ -8,7 +8,6 @@ Now both are believed only when the immediate peer (REMOTE_ADDR) is one of TRUST
 
 import http.client
 import re
-import time
 import urllib.parse
 
 import pytest
@@ -19,8 +18,8 @@ from django.test import override_settings
 
 from portal.appeals import RATE_LIMIT
 from portal.client_ip import client_ip
-from portal.forms import sign_start
 from portal.proxies import ForwardedHeadersMiddleware, is_trusted_proxy
+from tests.factories import appeal_data
 from tests.ops_support import Gunicorn, gunicorn_env
 
 pytestmark = pytest.mark.security
@@ -94,17 +93,6 @@ def test_without_trust_proxy_headers_not_even_the_proxy_is_believed(rf):
 
 def test_the_middleware_runs_first(settings):
     assert settings.MIDDLEWARE[0] == "portal.proxies.ForwardedHeadersMiddleware"
-
-
-def appeal_data():
-    return {
-        "name": "Aysel Məmmədova",
-        "email": "aysel@example.az",
-        "subject": "Mənzil növbəsi",
-        "message": "Hörmətli Komitə, məlumat istəyirəm.",
-        "website": "",
-        "started": sign_start(time.time() - 30),
-    }
 
 
 # --- through the whole stack, in-process --------------------------------------------------

@@ -10,6 +10,7 @@ from tests.factories.content import (
 )
 from tests.factories.forms import (
     admin_form_data,
+    appeal_data,
     in_english,
     post_translation,
     static_page_with_document,
@@ -27,6 +28,7 @@ __all__ = [
     "ArticleFactory",
     "CategoryFactory",
     "admin_form_data",
+    "appeal_data",
     "author",
     "azerbaijani_only",
     "editor",

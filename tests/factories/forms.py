@@ -1,6 +1,10 @@
-"""What a browser sends back from the admin's forms, for client.post."""
+"""What a browser sends back from the admin's and the site's forms, for client.post."""
+
+import time
 
 from bs4 import BeautifulSoup
+
+from portal.forms import sign_start
 
 
 def in_english(client):
@@ -80,3 +84,18 @@ def static_page_with_document(document_file, title_az="Qanun", title_en="Law"):
         "documents-0-file": document_file,
     }
     return page, data
+
+
+def appeal_data(**overrides):
+    """The appeal form filled in as a citizen would, started 30 s ago (past the spam timer)."""
+    data = {
+        "name": "Aysel Məmmədova",
+        "email": "aysel@example.az",
+        "phone": "+994 50 123 45 67",
+        "subject": "Mənzil növbəsi",
+        "message": "Hörmətli Komitə, mənzil növbəsi barədə məlumat istəyirəm.",
+        "website": "",
+        "started": sign_start(time.time() - 30),
+    }
+    data.update(overrides)
+    return data
