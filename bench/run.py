@@ -1126,6 +1126,8 @@ def main():
     log("migrating")
     manage(env, "migrate", "--noinput", "-v0")
     generated = manage(env, "bench_data", "--articles", str(args.articles), capture=True)
+    # As each deploy (and Celery beat, daily) does: a search index for every year of news.
+    manage(env, "search_year_indexes")
     manage(env, "collectstatic", "--noinput", "-v0")
     vacuum(args.db)
     report = {

@@ -43,7 +43,8 @@ def flush_view_buffers():
 
 @shared_task(acks_late=True)
 def keep_search_year_indexes():
-    """Last year's, this year's and next year's search indexes, made without locking writers."""
+    """A search index for every year with news and for next year, made without locking
+    writers (news.search.year_indexes)."""
     call_command("search_year_indexes")
 
 

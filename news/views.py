@@ -135,8 +135,10 @@ def article(request, pk, slug):
     counted = view_counts.count_view(article, request, preview=preview or is_staff)
     written = article.languages
     shown = article.original_language(language)
-    # The two sidebars never show one article twice, nor the article being read.
-    latest = [item for item in selectors.latest_articles() if item.pk != article.pk]
+    # The two sidebars never show one article twice, nor the article being read. Only
+    # the newest articles leave the latest news out of the shared block every page has.
+    newest = selectors.latest_articles()
+    latest = [item for item in newest if item.pk != article.pk]
     response = render(
         request,
         "news/article.html",
@@ -145,6 +147,7 @@ def article(request, pk, slug):
             # count_view says how many views to add: this one and any still buffered.
             "view_count": view_count + counted,
             "latest_articles": latest,
+            "latest_shortened": len(latest) < len(newest),
             "related": search.related_articles(
                 article, language, exclude=[item.pk for item in latest]
             ),

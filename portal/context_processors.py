@@ -29,19 +29,23 @@ def _origin(request):
         return ""
 
 
-def site(request):
-    # The admin has its own frame; it needs none of this.
-    if request.path.startswith("/admin/"):
-        return {}
+def frame_context(language):
+    """What the frame shows in `language` that no request changes: portal.warmup renders
+    the shared fragments (latest news, footer) from it too."""
     frame = site_frame()
-    language = current_language()
     return {
         "site_settings": frame["settings"],
         "menu_pages": frame["pages"],
         "menu_categories": selectors.menu_categories(),
         "latest_articles": selectors.latest_articles(),
         "page_language": language,
-        # Once a page: the head's canonical and alternate links each needed it.
-        "origin": _origin(request),
         "other_languages": [code for code, _name in settings.LANGUAGES if code != language],
     }
+
+
+def site(request):
+    # The admin has its own frame; it needs none of this.
+    if request.path.startswith("/admin/"):
+        return {}
+    # Once a page: the head's canonical and alternate links each needed it.
+    return {**frame_context(current_language()), "origin": _origin(request)}

@@ -3,17 +3,31 @@
 Every cached piece is keyed by the content version (core.caching), so a change makes all
 of them miss at once. Without this the first reader after every change would build the
 shared ones (site settings and static pages, the category menu, the latest and
-most-read news) on top of its own page. The editor's commit builds them instead, into
-the shared cache, so a reader only ever builds its own page's fragments
-(tests/test_query_counts.py).
+most-read news, and the HTML of the latest-news block and the footer) on top of its own
+page. The editor's commit builds them instead, into the shared cache, so a reader only
+ever builds its own page's fragments (tests/test_query_counts.py, tests/test_warmup.py).
 """
 
 import logging
 
+from django.template.loader import render_to_string
+from django.utils import translation
+
+from core.caching import cached
+from core.i18n import LANGUAGE_CODES
+from core.templatetags.fragment_cache import fragment_key
 from news import selectors
-from portal.context_processors import site_frame
+from portal.context_processors import frame_context, site_frame
 
 logger = logging.getLogger(__name__)
+
+# The shared (not `local`) fragments of templates/base.html whose content is the frame's
+# alone: (name, template, the fragment's ttl or None). They must be rendered as the
+# page renders them, under the same name and for as long (tests/test_warmup.py).
+FRAME_FRAGMENTS = (
+    ("latest_news", "includes/latest_news.html", None),
+    ("footer", "includes/footer.html", 3600),
+)
 
 
 def warm(**kwargs):
@@ -23,5 +37,18 @@ def warm(**kwargs):
         selectors.latest_articles()
         for days in selectors.MOST_READ_WINDOWS:
             selectors.most_read(days)
+        for language in LANGUAGE_CODES:
+            with translation.override(language):
+                _render_frame(language)
     except Exception:  # the change is saved: a reader will build what is missing
         logger.exception("could not build the shared pieces after a content change")
+
+
+def _render_frame(language):
+    context = frame_context(language)
+    for name, template, ttl in FRAME_FRAGMENTS:
+        cached(
+            fragment_key(name, language),
+            lambda template=template: render_to_string(template, context),
+            **({"timeout": ttl} if ttl else {}),
+        )

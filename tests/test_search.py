@@ -278,15 +278,15 @@ def test_search_page_query_count_is_fixed(client, size, monkeypatch):
         response = client.get("/az/axtaris/", {"q": "qubadli", "category": category.pk})
     assert response.status_code == 200
     common = size >= search.MAX_RESULTS
-    # Candidates (on PostgreSQL in up to three bounded steps: the matches among the
-    # newest RECENT_WINDOW, then the index about the last two years, then about the
-    # older ones; news.search.fulltext), then the page's rows.
-    expected = 4 if connection.vendor == "postgresql" and not common else 2
+    # Candidates (on PostgreSQL in up to two bounded steps: the matches among the
+    # newest RECENT_WINDOW, then the index, year by year in one statement;
+    # news.search.fulltext), then the page's rows.
+    expected = 3 if connection.vendor == "postgresql" and not common else 2
     assert len(queries) == expected, [q["sql"] for q in queries]
     with CaptureQueriesContext(connection) as queries:
         client.get("/az/axtaris/", {"q": "nothing-matches-this"})
-    # Nothing found: the two lookups, then "did you mean" (news.search.fulltext).
-    assert len(queries) == (4 if connection.vendor == "postgresql" else 1)
+    # Nothing found: the two steps, then "did you mean" (news.search.fulltext).
+    assert len(queries) == (3 if connection.vendor == "postgresql" else 1)
 
 
 def test_common_words_are_answered_from_the_newest_articles(postgres_only, monkeypatch):

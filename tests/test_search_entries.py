@@ -150,7 +150,7 @@ def test_walking_and_the_index_find_the_same_articles(archive, query, filters, w
     assert [row[0] for row in rows] == expected(query, 7, category, year)
 
 
-def test_the_index_is_asked_about_this_year_and_last_year_first(archive, monkeypatch):
+def test_the_index_is_asked_year_by_year_in_one_statement(archive, monkeypatch):
     fulltext._statistics("az")  # read before counting the lookups
     asked = []
     real_fetch = fulltext._fetch
@@ -158,52 +158,74 @@ def test_the_index_is_asked_about_this_year_and_last_year_first(archive, monkeyp
         fulltext, "_fetch", lambda sql, params: asked.append(params) or real_fetch(sql, params)
     )
     now = timezone.now()
-    last_year = fulltext.year_start(timezone.localdate().year - 1)
-    rows = fulltext.candidates("az", ["mekteb"], now, limit=3, window=0)
-    assert [row[0] for row in rows] == expected("mekteb", 3)
-    # The last two years held enough: one lookup, the older entries never read.
-    assert len(asked) == 1
-    assert asked[0]["last_year"] == last_year
-    # More than the last two years hold (the archive reaches back two years): the
-    # older entries are asked next, once, for the rest.
-    asked.clear()
-    rows = fulltext.candidates("az", ["xeber"], now, limit=80, window=0)
-    assert [row[0] for row in rows] == expected("xeber", 80)
-    assert len(asked) == 2
-    assert asked[1]["until"] == last_year
-    assert asked[1]["limit"] == 80 - len(real_fetch(fulltext._RECENT_LOOKUP, asked[0]))
+    for query, limit in [("mekteb", 3), ("xeber", 80), ("kelbecer su", 10)]:
+        asked.clear()
+        rows = fulltext.candidates("az", search_text(query).split(), now, limit=limit, window=0)
+        assert [row[0] for row in rows] == expected(query, limit)
+        assert len(asked) == 1
 
 
-def test_recent_lookups_read_the_years_own_indexes(request):
-    year = timezone.localdate().year
-    # Whatever years migration 0006 covered, the command makes this year's and last
-    # year's indexes (before the test writes any rows: an index is not made in a
-    # transaction that has written to its table).
-    call_command("search_year_indexes", year=year, stdout=io.StringIO())
-    # A few dozen rows are cheaper to find through any index, so the others go for the
-    # test (its transaction brings them back): what is asked is whether the planner
-    # can prove that the year's indexes answer the lookup, as it must on a full table.
-    with connection.cursor() as cursor:
-        cursor.execute("DROP INDEX search_entry_newest_idx, search_entry_az_gin")
-        cursor.execute("ALTER TABLE news_searchentry DROP CONSTRAINT search_entry_one_per_language")
-    request.getfixturevalue("archive")
+def explain_lookup(years, limit, *, analyze=False, terms="'xeber':*"):
+    sql, year_params = fulltext.lookup_statement(years)
     params = {
-        "query": "'kelbecer':*",
-        "indexed": "'kelbecer':*",
+        "query": terms,
+        "indexed": terms,
         "language": "az",
         "now": timezone.now(),
         "since": fulltext.EVERYTHING,
         "until": fulltext.END_OF_TIME,
         "category": None,
-        "limit": 5,
-        "last_year": fulltext.year_start(year - 1),
-        "this_year": fulltext.year_start(year),
-        "next_year": fulltext.year_start(year + 1),
+        "limit": limit,
+        **year_params,
     }
+    how = "(ANALYZE, COSTS OFF) " if analyze else ""
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN {how}{sql}", params)
+        return "\n".join(row[0] for row in cursor.fetchall())
+
+
+def test_the_years_are_read_newest_first_until_one_holds_enough(archive):
+    year = timezone.localdate().year
+    this_year = Article.objects.published().filter(published_at__year=year).count()
+    assert this_year >= 3
+    # This year holds the three newest: the years before it are never read.
+    plan = explain_lookup([year, year - 1], 3, analyze=True)
+    assert plan.count("never executed") >= 2, plan
+    # Asked for more than this year holds, the lookup reads on into last year.
+    plan = explain_lookup([year, year - 1], this_year + 5, analyze=True)
+    last_year = next(line for line in plan.splitlines() if '"*SELECT* 2"' in line)
+    assert "never executed" not in last_year, plan
+
+
+def test_few_matches_in_all_are_found_in_one_lookup_and_common_ones_year_by_year():
+    statistics = fulltext._Statistics(lexemes=("a",), shares=(0.5,), entries=100_000)
+    years = list(range(2026, 2016, -1))
+    # 1 % and 2 % of 100,000: about 20 in all, read at once.
+    assert fulltext._years_to_ask(years, statistics, [0.01, 0.02], 100) == []
+    # 10 % of 10,000 a year: 1,000 a year, so this year holds 200 (twice the 100 asked).
+    assert fulltext._years_to_ask(years, statistics, [0.1], 100) == [2026]
+    # 0.5 %: 50 a year, so four years should hold 200.
+    assert fulltext._years_to_ask(years, statistics, [0.005], 100) == [2026, 2025, 2024, 2023]
+    # No statistics yet: the last three years on their own.
+    assert fulltext._years_to_ask(years, fulltext._Statistics(), [None], 100) == years[:3]
+
+
+def test_lookups_read_the_years_own_indexes(request):
+    year = timezone.localdate().year
+    # The command makes this year's and last year's indexes, whatever the migrations
+    # made (before the test writes any rows: an index is not made in a transaction with
+    # pending trigger events on its table).
+    search_indexes.create_year_indexes([year - 1, year])
+    # A few dozen rows are cheaper to find through any index, so the others go for the
+    # test (its transaction brings them back): what is asked is whether the planner
+    # can prove that the year's indexes answer the lookup, as it must on a full table.
+    with connection.cursor() as cursor:
+        cursor.execute("DROP INDEX search_entry_newest_idx")
+        cursor.execute("ALTER TABLE news_searchentry DROP CONSTRAINT search_entry_one_per_language")
+    request.getfixturevalue("archive")
     with connection.cursor() as cursor:
         cursor.execute("SET LOCAL enable_seqscan = off")
-        cursor.execute(f"EXPLAIN {fulltext._RECENT_LOOKUP}", params)
-        plan = "\n".join(row[0] for row in cursor.fetchall())
+    plan = explain_lookup([year, year - 1], 5)
     assert f"search_entry_az_{year}_gin" in plan
     assert f"search_entry_az_{year - 1}_gin" in plan
 
@@ -229,9 +251,17 @@ def test_a_long_walk_is_taken_only_where_it_costs_less_than_the_index():
 def test_the_year_indexes_follow_the_calendar():
     year = timezone.localdate().year
     call_command("search_year_indexes", year=year, stdout=io.StringIO())
-    assert sorted(search_indexes.existing_years()) == [year - 1, year, year + 1]
+    # No news yet: this year and next year.
+    assert sorted(search_indexes.existing_years()) == [year, year + 1]
     out = io.StringIO()
     call_command("search_year_indexes", year=year + 3, stdout=out)
     # Three years on: those years' indexes are made and this year's go.
-    assert sorted(search_indexes.existing_years()) == [year + 2, year + 3, year + 4]
-    assert f"Dropped those of {year - 1}, {year}, {year + 1}." in out.getvalue()
+    assert sorted(search_indexes.existing_years()) == [year + 3, year + 4]
+    assert f"Dropped those of {year}, {year + 1}." in out.getvalue()
+
+
+def test_every_year_with_news_has_its_indexes(django_capture_on_commit_callbacks):
+    year = timezone.localdate().year
+    assert list(search_indexes.wanted_years(year)) == [year, year + 1]
+    ArticleFactory(published_at=timezone.now() - datetime.timedelta(days=3 * 366))
+    assert list(search_indexes.wanted_years(year)) == list(range(year - 3, year + 2))

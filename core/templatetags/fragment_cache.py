@@ -20,6 +20,12 @@ from core.i18n import current_language
 register = template.Library()
 
 
+def fragment_key(name, language, *values):
+    """The name `{% fragment name values… %}` is cached under in `language`: for code
+    that builds a shared fragment ahead of its first reader (portal.warmup)."""
+    return ":".join(["html", name, language, *(str(value) for value in values)])
+
+
 class FragmentNode(template.Node):
     # A page's {% extends %} looks for {% block %} tags through the whole parent template
     # on every render; a fragment holds none (its output is cached whole), so that
@@ -31,8 +37,8 @@ class FragmentNode(template.Node):
         self.local, self.ttl = local, ttl
 
     def render(self, context):
-        values = [str(part.resolve(context)) for part in self.parts]
-        key = ":".join(["html", self.name.resolve(context), current_language(), *values])
+        values = [part.resolve(context) for part in self.parts]
+        key = fragment_key(self.name.resolve(context), current_language(), *values)
 
         def build():
             return str(self.nodelist.render(context))

@@ -43,8 +43,8 @@ MAX_RESULTS = 100
 PAGE_SIZE = 10
 # On PostgreSQL, the most of the newest entries a search walks before it asks the index
 # instead; news.search.fulltext walks only as far as its statistics say is cheaper. Walking
-# costs a few microseconds an entry; asking the index about the last two years costs
-# less than a long walk (news.search.fulltext).
+# costs a few microseconds an entry; asking the index, year by year, costs less than a
+# long walk (news.search.fulltext).
 RECENT_WINDOW = 4_000
 SORTS = ("relevance", "newest")
 

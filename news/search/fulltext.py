@@ -15,12 +15,12 @@ the words together are expected in enough of the newest entries, the walk runs f
 otherwise, or when the walk finds too few, the index is asked, about the words that are
 not in most articles only, and the other words are tested on the rows it returns.
 
-The index is asked about this year and last year first, through their own smaller
-indexes (migration 0006), and about the older entries only when those two years hold
-too few matches. Every match the index finds is read from the table to be ordered by
-time, and that reading is most of a lookup's cost: a word in a few per cent of the
-news is found in a few hundred entries of the recent years instead of thousands over
-the whole archive.
+The index is asked one year at a time, newest first, through each year's own smaller
+index (news.search.year_indexes), in one statement that stops at the year where enough
+matches are found. Every match the index finds is read from the table to be ordered by
+time, and that reading is most of a lookup's cost (about 15 µs a match when PostgreSQL
+has not read that part of the table yet): a place named in 7 % of the news is found in
+a few hundred entries of one year instead of thousands over the whole archive.
 """
 
 import bisect
@@ -33,19 +33,24 @@ from django.db import connection
 from django.utils import timezone
 
 from core.caching import cached_locally
+from news import selectors
 
 # Bounds that hold every publication time.
 EVERYTHING = datetime.datetime.min.replace(tzinfo=datetime.UTC)
 END_OF_TIME = datetime.datetime.max.replace(tzinfo=datetime.UTC)
 # Costs against reading one row that the lookup found (measured on the benchmark
-# database with EXPLAIN ANALYZE: about 5 µs, the vector tested again included):
-# collecting one match of a prefix from the index (0.5 µs); walking one entry and
-# testing its vector (0.85 µs).
-MATCH_COST = 0.1
+# database with EXPLAIN ANALYZE: about 5 µs when PostgreSQL holds the page, 12 µs when
+# it reads it from the operating system, the vector tested again included): collecting
+# one match of a prefix from the index (0.5–0.7 µs); walking one entry and testing its
+# vector (0.85 µs).
+MATCH_COST = 0.05
 WALK_COST = 0.16
 # A walk reads at least this many of the newest entries (if `window` allows): short
 # walks cost little, and they absorb the statistics' errors for common words.
 SHORTEST_WALK = 4000
+# Matches so few that one lookup through a language's whole index reads them all
+# (a few ms): the years are not asked one by one.
+FEW_MATCHES = 300
 
 # The LIMIT inside keeps the planner from answering with the GIN index, and the walk
 # stops at the outer LIMIT: the newest entries are read in order, one by one.
@@ -66,16 +71,16 @@ ORDER BY published_at DESC, article_id DESC
 LIMIT %(limit)s
 """
 
-# The index lookup. Ordering by an expression no index supplies keeps the planner from
-# walking the date index in the hope of finding matches early, and the rank is worked
-# out outside, for the rows kept only. Calling ts_match_vq (the function behind @@)
-# keeps the common words out of the index lookup, and adding a zero interval keeps
-# the time bounds out of it too: the index would scan every publication time in them.
-# {years}: nothing, or the plain ranges of the years that have an index of their own.
-_LOOKUP_TEMPLATE = """
-SELECT article_id, ts_rank(vector, to_tsquery('simple', %(query)s)),
-    date_part('epoch', published_at)
-FROM (
+# The index lookup, one branch per year, newest first: each branch's plain year range is
+# the condition of that year's own index (news.search.year_indexes), so the planner reads
+# that small index only, and the outer LIMIT stops the UNION ALL at the first year where
+# enough matches are found: older years are never read. Ordering by an expression no
+# index supplies keeps the planner from walking the date index in the hope of finding
+# matches early, and the rank is worked out outside, for the rows kept only. Calling
+# ts_match_vq (the function behind @@) keeps the common words out of the index lookup,
+# and adding a zero interval keeps the other time bounds out of it too: the index would
+# scan every publication time in them.
+_BRANCH = """(
     SELECT article_id, published_at, vector
     FROM news_searchentry
     WHERE language = %(language)s
@@ -87,19 +92,37 @@ FROM (
         AND (%(category)s::bigint IS NULL OR category_id = %(category)s)
     ORDER BY published_at + interval '0' DESC, article_id DESC
     LIMIT %(limit)s
+)"""
+_YEAR = """
+        AND published_at >= %(year_{n}_start)s AND published_at < %(year_{n}_end)s"""
+# Before the last year asked on its own, through the language's whole index.
+_BEFORE = """
+        AND published_at + interval '0' < %(before)s"""
+_LOOKUP = """
+SELECT article_id, ts_rank(vector, to_tsquery('simple', %(query)s)),
+    date_part('epoch', published_at)
+FROM (
+    SELECT * FROM (
+{branches}
+    ) AS branches
+    LIMIT %(limit)s
 ) AS found
 ORDER BY published_at DESC, article_id DESC
 """
 
-_LOOKUP = _LOOKUP_TEMPLATE.format(years="")
-# The same lookup in this year's and last year's entries, through their own indexes:
-# each plain year range is the condition of one of them (news.search.year_indexes), so the
-# planner reads those two small indexes (a BitmapOr) instead of the whole language's.
-_RECENT_LOOKUP = _LOOKUP_TEMPLATE.format(
-    years="""
-        AND ((published_at >= %(last_year)s AND published_at < %(this_year)s)
-            OR (published_at >= %(this_year)s AND published_at < %(next_year)s))"""
-)
+
+def lookup_statement(years, *, rest=True):
+    """The lookup over `years` (consecutive, newest first), each through its own index,
+    then, if `rest`, over everything before them, and its year parameters."""
+    branches = [_BRANCH.format(years=_YEAR.format(n=n)) for n in range(len(years))]
+    params = {}
+    for n, year in enumerate(years):
+        params[f"year_{n}_start"], params[f"year_{n}_end"] = year_bounds(year)
+    if rest:
+        if years:
+            params["before"] = year_start(years[-1])
+        branches.append(_BRANCH.format(years=_BEFORE if years else ""))
+    return _LOOKUP.format(branches="\n    UNION ALL\n".join(branches)), params
 
 
 def candidates(language, terms, now, *, limit, window, category_id=None, year=None):
@@ -139,19 +162,40 @@ def candidates(language, terms, now, *, limit, window, category_id=None, year=No
         found = _fetch(_WALK, params)
         if len(found) >= limit:
             return found
+    # Not so common: the index, year by year from this one back, in one statement.
     if year:
-        return _fetch(_LOOKUP, params)
-    # Not so common: the index, about this year and last year first, then, if they hold
-    # too few matches, about the years before.
-    last_year, this_year, next_year = _recent_years(now)
-    found = _fetch(
-        _RECENT_LOOKUP,
-        dict(params, last_year=last_year, this_year=this_year, next_year=next_year),
-    )
-    if len(found) >= limit:
-        return found
-    older = _fetch(_LOOKUP, dict(params, until=last_year, limit=limit - len(found)))
-    return found + older
+        sql, year_params = lookup_statement([year], rest=False)
+    else:
+        years = _years_to_ask(_years_back(now), statistics, shares, limit)
+        sql, year_params = lookup_statement(years)
+    return _fetch(sql, dict(params, **year_params))
+
+
+def _years_back(now):
+    """This year and every year before it back to the first published article's, newest
+    first. Entries only exist for published articles, so no match is older."""
+    this_year = timezone.localtime(now).year
+    # Cached per content version (a backdated publication changes it); the search
+    # page reads it anyway, for its year filter.
+    first = min([this_year, *selectors.published_years()])
+    return list(range(this_year, first - 1, -1))
+
+
+def _years_to_ask(years, statistics, shares, limit):
+    """The newest of `years` that should hold `limit` matches twice over, each asked on
+    its own; the lookup asks about the years before them all at once, through the
+    language's index, only if they hold too few. Each year asked costs planning time
+    (the planner weighs every index of the table for it), so:
+    - words in few entries in all (FEW_MATCHES or fewer expected): no year on its own,
+      one lookup reads them all;
+    - no statistics yet: the last three years on their own.
+    """
+    if None in shares or not statistics.entries:
+        return years[:3]
+    per_year = math.prod(shares) * statistics.entries / max(len(years), 1)
+    if per_year * len(years) <= FEW_MATCHES:
+        return []
+    return years[: math.ceil(2 * limit / max(per_year, 1e-9))]
 
 
 def _walk_pays(statistics, needed, indexed_shares):
@@ -201,17 +245,6 @@ def year_bounds(year):
 
 def year_start(year):
     return timezone.make_aware(datetime.datetime(year, 1, 1))
-
-
-def indexed_years(year):
-    """Last year, this year and next year: the years with an index of their own
-    (news.search.year_indexes), as of `year`."""
-    return range(year - 1, year + 2)
-
-
-def _recent_years(now):
-    """The starts of last year, this year and next year, as of `now`."""
-    return tuple(year_start(value) for value in indexed_years(timezone.localtime(now).year))
 
 
 @dataclass(frozen=True)

@@ -1,16 +1,17 @@
 """One GIN index per language and year on the search entries (PostgreSQL only).
 
-news.search.fulltext asks the index about this year and last year first. A whole language's
-index holds every year's matches, and each match it finds must be read from the table
-to be ordered by time; an index of one year's entries finds only that year's. Each is
-a partial index whose condition is the year's range in the site's time zone, the same
-range the search puts in its query, so the planner can prove that the index applies.
+news.search.fulltext asks the index one year at a time, newest first, and stops at the
+year where it has found enough. A whole language's index holds every year's matches,
+and each match it finds must be read from the table to be ordered by time; an index of
+one year's entries finds only that year's. Each is a partial index whose condition is
+the year's range in the site's time zone, the same range the search puts in its query,
+so the planner can prove that the index applies.
 
-Only last year, this year and next year have one: the planner weighs every index of
-the table on every search (about 10 µs each), and older years are only read through the
-language's index anyway. Migration 0006 makes those of 2025 to 2027; `manage.py
-search_year_indexes`, run once a year (cron or deploy), makes the new year's and drops
-the others. A year without its index is still searched, through the whole language's
+Every year from the first published article's to next year has one (together they are
+the size of the language's index). Migration 0006 made those of 2025 to 2027;
+`manage.py search_year_indexes`, run by Celery beat every day and with each deploy,
+makes any that are missing (a new year, a backdated article) and drops those outside
+that range. A year without its index is still searched, through the whole language's
 index, only more slowly.
 """
 
@@ -19,7 +20,8 @@ import re
 from django.db import connection
 
 from core.i18n import LANGUAGE_CODES
-from news.search.fulltext import indexed_years, year_bounds
+from news import selectors
+from news.search.fulltext import year_bounds
 
 _NAME = re.compile(r"^search_entry_([a-z]{2})_(\d{4})_gin$")
 
@@ -87,12 +89,18 @@ def drop_year_indexes(years, *, execute=_execute):
             execute(f"DROP INDEX IF EXISTS {index_name(language, year)}")
 
 
-def keep_recent_year_indexes(this_year, *, concurrently=False):
-    """Last year's, this year's and next year's indexes, and no others. Returns (years
-    made or kept, years dropped)."""
+def wanted_years(this_year):
+    """Every year from the first published article's (or this year) to next year."""
+    first = min([this_year, *selectors.published_years()])
+    return range(first, this_year + 2)
+
+
+def keep_year_indexes(this_year, *, concurrently=False):
+    """The indexes of wanted_years(this_year), and no others. Returns (years made or
+    kept, years dropped)."""
     if connection.vendor != "postgresql":
         return [], []
-    wanted = indexed_years(this_year)
+    wanted = wanted_years(this_year)
     create_year_indexes(wanted, concurrently=concurrently)
     old = sorted(year for year in existing_years() if year not in wanted)
     drop_year_indexes(old)

@@ -1,0 +1,72 @@
+"""A committed change builds the frame's shared HTML (latest news, footer) in both
+languages before any reader asks, exactly as a page renders it (portal.warmup): the first
+reader after an edit renders only its own page."""
+
+import pytest
+from bs4 import BeautifulSoup
+from django.core.cache import cache
+from django.utils import translation
+
+from core import caching
+from core.templatetags.fragment_cache import fragment_key
+from portal.warmup import FRAME_FRAGMENTS
+from tests.conftest import READER_UA
+from tests.factories import ArticleFactory, CategoryFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def frame_of(client, path):
+    response = client.get(path, HTTP_USER_AGENT=READER_UA)
+    assert response.status_code == 200, path
+    page = BeautifulSoup(response.content, "html.parser")
+    # The most-read block changes with every view these requests count.
+    blocks = page.select("aside section:not(.sidebar-block--most-read)")
+    return [str(block) for block in blocks], str(page.find("footer"))
+
+
+def test_a_commit_builds_the_frame_fragments_in_both_languages(
+    client, django_capture_on_commit_callbacks
+):
+    category = CategoryFactory()
+    ArticleFactory.create_batch(3, category=category)
+    with django_capture_on_commit_callbacks(execute=True):
+        ArticleFactory(category=category, title_az="Təzə xəbər", title_en="Fresh news")
+
+    def not_built():
+        raise AssertionError("a reader would have had to build it")
+
+    for language in ("az", "en"):
+        for name, _template, _ttl in FRAME_FRAGMENTS:
+            html = caching.cached(fragment_key(name, language), not_built)
+            assert "<" in html
+        latest = caching.cached(fragment_key("latest_news", language), not_built)
+        assert ("Təzə xəbər" if language == "az" else "Fresh news") in latest
+
+
+@pytest.mark.parametrize("language", ["az", "en"])
+def test_the_warmed_frame_is_the_frame_a_page_renders(
+    client, django_capture_on_commit_callbacks, language
+):
+    category = CategoryFactory()
+    old = ArticleFactory(category=category)  # an archive article: the shared block
+    ArticleFactory.create_batch(9, category=category)
+    with django_capture_on_commit_callbacks(execute=True):
+        newest = ArticleFactory(category=category)  # in the latest news: its own block
+    with translation.override(language):
+        listing = category.get_absolute_url()
+    paths = [
+        f"/{language}/",
+        listing,
+        old.get_absolute_url(language),
+        newest.get_absolute_url(language),
+    ]
+    warmed = {path: frame_of(client, path) for path in paths}
+    cache.clear()
+    caching.reset()  # the same content, every fragment built by its reader
+    built = {path: frame_of(client, path) for path in paths}
+    assert warmed == built
+    # The article being read never shows in its own latest news.
+    newest_url = newest.get_absolute_url(language)
+    assert newest_url not in "".join(warmed[newest_url][0])
+    assert newest_url in "".join(warmed[old.get_absolute_url(language)][0])
