@@ -524,6 +524,26 @@ class ViewFlush(models.Model):
         return self.batch
 
 
+class PublishedCount(models.Model):
+    """How many published articles each section holds, scheduled ones included.
+
+    On PostgreSQL a trigger on news_article keeps these rows (migration 0011), in the
+    transaction of each change, so a listing knows its number of pages without counting
+    tens of thousands of index entries after every edit (news.selectors). SQLite has no
+    trigger and no rows here; listings there count.
+    """
+
+    category_id = models.BigIntegerField(primary_key=True)
+    count = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("published count")
+        verbose_name_plural = _("published counts")
+
+    def __str__(self):
+        return f"{self.category_id}: {self.count}"
+
+
 class SearchEntry(models.Model):
     """A published article's search vector in one language, in a table of its own.
 

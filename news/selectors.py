@@ -7,14 +7,15 @@ from collections.abc import Sequence
 
 from django.core.paginator import EmptyPage, InvalidPage, Paginator
 from django.db import connection
-from django.db.models import BooleanField, Count, DateTimeField, F, Func, Max, Min, Q, Sum, Value
+from django.db.models import Count, Max, Min, Q, Sum
 from django.db.models.functions import TruncMonth
 from django.http import Http404
 from django.utils import timezone
 from django.utils.functional import cached_property
 
 from core.caching import cached, cached_locally
-from news.models import Article, Category, Tag, WithdrawalNotice
+from core.i18n import LANGUAGE_CODES
+from news.models import Article, ArticleSummary, Category, Tag, WithdrawalNotice
 
 LISTING_PAGE_SIZE = 20
 LATEST_COUNT = 8
@@ -119,32 +120,40 @@ class SeekPaginator(Paginator):
 
     1. its boundary, the (published_at, id) of its first row, comes from an index-only
        scan of the listing's index (article_public_idx / article_category_idx hold
-       every column the filter and the order need, so no table row is read); it is
-       cached per content version, so a deep page costs nothing after its first reader;
+       every column the filter and the order need, so no table row is read), counted
+       from the nearer end of the listing; it is cached per content version, so a deep
+       page costs nothing after its first reader;
     2. the page itself is a keyset "seek": rows at or below the boundary, newest first,
        LIMIT size, an index range scan that reads only the rows it shows.
 
-    The total (for the page links) is cached per content version too.
+    The total (for the page links) is cached per content version too; for sections and
+    all news it comes from the trigger-kept counts (published_count).
 
     `rows` is the listing's queryset or a function that makes it: building a queryset
     costs CPU, and a warm page (count, boundary and rendered rows all cached) needs none.
     """
 
-    def __init__(self, rows, per_page, cache_name):
+    def __init__(self, rows, per_page, cache_name, counter=None):
         self.rows = rows if callable(rows) else lambda: rows
         super().__init__([], per_page, allow_empty_first_page=True)
         self.cache_name = cache_name
+        self.counter = counter or (lambda: self.rows().count())
 
     @cached_property
     def count(self):
-        return cached(f"{self.cache_name}:count", lambda: self.rows().count())
+        return cached(f"{self.cache_name}:count", self.counter)
 
     def boundary(self, number):
         offset = (number - 1) * self.per_page
 
         def seek():
-            keys = self.rows().order_by("-published_at", "-id").values_list("published_at", "id")
-            return list(keys[offset : offset + 1])
+            keys = self.rows().values_list("published_at", "id")
+            from_oldest = self.count - 1 - offset
+            if from_oldest < offset:
+                # Nearer the oldest end: counted from there, the index read backwards,
+                # so no boundary reads more than half the listing's entries.
+                return list(keys.order_by("published_at", "id")[from_oldest : from_oldest + 1])
+            return list(keys.order_by("-published_at", "-id")[offset : offset + 1])
 
         found = cached(f"{self.cache_name}:page:{number}", seek)
         if not found:
@@ -209,11 +218,37 @@ def listing_page(page_number, category=None, language=None, tag=None):
 
     scope = f"tag-{tag.pk}" if tag is not None else (category.pk if category else "all")
     cache_name = f"listing:{scope}:{language or 'any'}"
-    paginator = SeekPaginator(articles, LISTING_PAGE_SIZE, cache_name)
+    counter = None
+    if tag is None and not language and connection.vendor == "postgresql":
+        counter = lambda: published_count(category)  # noqa: E731
+    paginator = SeekPaginator(articles, LISTING_PAGE_SIZE, cache_name, counter)
     try:
         return paginator.page(page_number or 1)
     except InvalidPage as error:
         raise Http404(str(error)) from error
+
+
+# Published articles (news_publishedcount, kept by a trigger: migration 0011) less the
+# scheduled ones whose time has not come, which the listing's index finds in a short
+# range at its newest end.
+_PUBLISHED_COUNT = """
+SELECT coalesce(sum(count), 0) - (
+    SELECT count(*) FROM news_article
+    WHERE status = 'published' AND published_at > %(now)s
+        AND (%(category)s::bigint IS NULL OR category_id = %(category)s)
+)
+FROM news_publishedcount
+WHERE %(category)s::bigint IS NULL OR category_id = %(category)s
+"""
+
+
+def published_count(category=None, now=None):
+    """How many articles readers may see listed in `category` (or in all), on PostgreSQL:
+    the same number as Article.objects.published().count(), in two short index reads."""
+    params = {"now": now or timezone.now(), "category": category.pk if category else None}
+    with connection.cursor() as cursor:
+        cursor.execute(_PUBLISHED_COUNT, params)
+        return cursor.fetchone()[0]
 
 
 def article_for_reader(pk, *, preview=False):
@@ -256,47 +291,103 @@ def stored_view_count(pk):
     return row[0] if row else 0
 
 
-def _seek(operator, article):
-    """SQL condition: the row comes before (`<`) or after (`>`) `article` in publication
-    order, as a row comparison, `(published_at, id) < (%s, %s)`. PostgreSQL reads it as
-    one range of article_category_idx (category, status, published_at, id) and starts at
-    the article, instead of filtering every newer (or older) row of the section."""
-    assert operator in ("<", ">")
-    rows = Func(F("published_at"), F("id"), template="(%(expressions)s)")
-    # Value with its field, so each database gets the time in the form it stores.
-    at = Func(
-        Value(article.published_at, output_field=DateTimeField()),
-        Value(article.pk),
-        template="(%(expressions)s)",
+# What a date line or a pager link shows of an article: no lead, no body.
+LINE_FIELDS = [
+    "id",
+    "published_at",
+    "source_language",
+    "written_languages",
+    "category_id",
+    *[f"{field}_{code}" for field in ("title", "slug") for code in LANGUAGE_CODES],
+]
+
+
+def article_columns(fields):
+    """The quoted columns of Article's `fields`, for a plain statement."""
+    quote = connection.ops.quote_name
+    return ", ".join(quote(Article._meta.get_field(name).column) for name in fields)
+
+
+def summary_rows(sql, params, fields):
+    """An ArticleSummary for each row of `sql`, whose columns are `fields` in order.
+
+    Plain SQL: through the ORM (modeltranslation's queryset, a model instance per row
+    and per section) the same rows cost several times the CPU, and lists of articles
+    (search results, neighbours, related news) are rebuilt after every content change.
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    categories = {category.pk: category for category in menu_categories()}
+    found = []
+    for row in rows:
+        values = dict(zip(fields, row, strict=True))
+        if timezone.is_naive(values["published_at"]):  # SQLite's driver: UTC, unmarked
+            values["published_at"] = values["published_at"].replace(tzinfo=datetime.UTC)
+        category_id = values.pop("category_id")
+        # The menu is cached per content version; a section made since the version was
+        # read this request is not in it yet.
+        category = categories.get(category_id) or Category.objects.get(pk=category_id)
+        found.append(ArticleSummary(category, **values))
+    return found
+
+
+def published_lines(ids, now=None):
+    """The published articles among `ids` as ArticleSummary rows with LINE_FIELDS, in no
+    particular order: one plain query."""
+    if not ids:
+        return []
+    placeholders = ", ".join(["%s"] * len(ids))
+    sql = (
+        f"SELECT {article_columns(LINE_FIELDS)} FROM news_article "  # noqa: S608 - quoted names
+        f"WHERE id IN ({placeholders}) AND status = 'published' AND published_at <= %s"
     )
-    return Func(
-        rows,
-        at,
-        template="%(expressions)s",
-        arg_joiner=f" {operator} ",
-        output_field=BooleanField(),
-    )
+    now = connection.ops.adapt_datetimefield_value(now or timezone.now())
+    return summary_rows(sql, [*ids, now], LINE_FIELDS)
+
+
+# The nearest older and newer published article of a section: each a few entries of
+# article_category_idx, through the row comparison on (published_at, id).
+_NEIGHBOURS = """
+SELECT * FROM (
+    SELECT {columns} FROM news_article
+    WHERE category_id = %(category)s AND status = 'published' AND published_at <= %(now)s
+        AND (published_at, id) < (%(at)s, %(id)s)
+    ORDER BY published_at DESC, id DESC
+    LIMIT 1
+) AS older
+UNION ALL
+SELECT * FROM (
+    SELECT {columns} FROM news_article
+    WHERE category_id = %(category)s AND status = 'published' AND published_at <= %(now)s
+        AND (published_at, id) > (%(at)s, %(id)s)
+    ORDER BY published_at, id
+    LIMIT 1
+) AS newer
+"""
 
 
 def neighbours(article):
     """(previous, next) published article in the article's section by publication time,
-    None where there is none: one query on PostgreSQL (a UNION of the two nearest, each
-    a few index entries), cached per article and content version."""
+    None where there is none: one query (a UNION of the two nearest, each a few index
+    entries), cached per article and content version."""
 
     def build():
-        published = (
-            Article.objects.published().for_listing().filter(category_id=article.category_id)
+        adapt = connection.ops.adapt_datetimefield_value
+        found = summary_rows(
+            _NEIGHBOURS.format(columns=article_columns(LINE_FIELDS)),
+            {
+                "category": article.category_id,
+                # As each database stores times (SQLite: naive UTC text).
+                "now": adapt(timezone.now()),
+                "at": adapt(article.published_at),
+                "id": article.pk,
+            },
+            LINE_FIELDS,
         )
-        older = published.filter(_seek("<", article)).order_by("-published_at", "-id")[:1]
-        newer = published.filter(_seek(">", article)).order_by("published_at", "id")[:1]
-        if connection.features.supports_slicing_ordering_in_compound:
-            found = list(older.union(newer, all=True))
-        else:  # SQLite (the `make run` demo) refuses LIMIT inside a UNION: two queries
-            found = [*older, *newer]
-        before = [
-            row for row in found if (row.published_at, row.pk) < (article.published_at, article.pk)
-        ]
-        after = [row for row in found if row not in before]
+        here = (article.published_at, article.pk)
+        before = [row for row in found if (row.published_at, row.pk) < here]
+        after = [row for row in found if (row.published_at, row.pk) > here]
         return (before[0] if before else None), (after[0] if after else None)
 
     return cached(f"neighbours:{article.pk}", build, timeout=RELATED_TIMEOUT)

@@ -16,18 +16,29 @@ from django.utils import translation
 from core.caching import cached
 from core.i18n import LANGUAGE_CODES
 from core.templatetags.fragment_cache import fragment_key
-from news import selectors
+from news import search, selectors
+from news.templatetags.discovery_tags import local_today
 from portal.context_processors import frame_context, site_frame
 
 logger = logging.getLogger(__name__)
 
-# The shared (not `local`) fragments of templates/base.html whose content is the frame's
-# alone: (name, template, the fragment's ttl or None). They must be rendered as the
-# page renders them, under the same name and for as long (tests/test_warmup.py).
+# The shared (not `local`) fragments of the frame (templates/base.html, news/home.html)
+# whose content is the frame's alone: (name, template, the fragment's ttl or None, what
+# else its key holds). They must be rendered as the page renders them, under the same
+# key and for as long (tests/test_warmup.py).
 FRAME_FRAGMENTS = (
-    ("latest_news", "includes/latest_news.html", None),
-    ("footer", "includes/footer.html", 3600),
+    ("latest_news", "includes/latest_news.html", None, lambda: ()),
+    ("footer", "includes/footer.html", 3600, lambda: ()),
+    ("most_read", "includes/most_read.html", 60, lambda: (local_today(),)),
 )
+
+
+def frame_fragment_keys(language):
+    """(cache name, template, ttl) of each frame fragment in `language`, as of now."""
+    return [
+        (fragment_key(name, language, *values()), template, ttl)
+        for name, template, ttl, values in FRAME_FRAGMENTS
+    ]
 
 
 def warm(**kwargs):
@@ -37,6 +48,7 @@ def warm(**kwargs):
         selectors.latest_articles()
         for days in selectors.MOST_READ_WINDOWS:
             selectors.most_read(days)
+        search.warm()
         for language in LANGUAGE_CODES:
             with translation.override(language):
                 _render_frame(language)
@@ -46,9 +58,9 @@ def warm(**kwargs):
 
 def _render_frame(language):
     context = frame_context(language)
-    for name, template, ttl in FRAME_FRAGMENTS:
+    for key, template, ttl in frame_fragment_keys(language):
         cached(
-            fragment_key(name, language),
+            key,
             lambda template=template: render_to_string(template, context),
             **({"timeout": ttl} if ttl else {}),
         )

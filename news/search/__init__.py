@@ -18,7 +18,6 @@ four queries per page, whatever the size of the archive.
 import functools
 import re
 from dataclasses import dataclass
-from datetime import UTC
 
 from django.core.paginator import Page, Paginator
 from django.db import connection
@@ -29,7 +28,7 @@ from core.caching import cached_locally
 from core.i18n import LANGUAGE_CODES
 from core.text import fold, spelling_key, strip_controls
 from news import selectors
-from news.models import Article, ArticleSummary, Category
+from news.models import Article
 from news.search import fulltext
 from news.search.related import related_articles  # noqa: F401 - public: news.views
 
@@ -193,18 +192,12 @@ def summaries(ids):
     if not ids:
         return []
     placeholders = ", ".join(["%s"] * len(ids))
-    with connection.cursor() as cursor:
-        cursor.execute(f"{_summary_select()}({placeholders})", list(ids))
-        rows = cursor.fetchall()
-    categories = {category.pk: category for category in selectors.menu_categories()}
-    found = []
-    for row in rows:
-        fields = dict(zip(_SUMMARY_FIELDS, row, strict=True))
-        if timezone.is_naive(fields["published_at"]):  # SQLite's driver: UTC, unmarked
-            fields["published_at"] = fields["published_at"].replace(tzinfo=UTC)
-        category_id = fields.pop("category_id")
-        # The menu is cached per content version; a section made since the version was
-        # read this request is not in it yet.
-        category = categories.get(category_id) or Category.objects.get(pk=category_id)
-        found.append(ArticleSummary(category, **fields))
-    return found
+    return selectors.summary_rows(
+        f"{_summary_select()}({placeholders})", list(ids), _SUMMARY_FIELDS
+    )
+
+
+def warm():
+    """What searches and related lists share, built ahead of them (portal.warmup)."""
+    if connection.vendor == "postgresql":
+        fulltext.warm_statistics()

@@ -67,8 +67,7 @@ def related_articles(article, language, exclude=()):
         for position, article_id in enumerate(same_section):
             score(article_id)[2] = -position
         best = sorted(scores, key=lambda pk: (scores[pk], pk), reverse=True)[:RELATED_COUNT]
-        rows = Article.objects.published(now).for_listing().filter(pk__in=best)
-        by_id = {row.pk: row for row in rows}
+        by_id = {row.pk: row for row in selectors.published_lines(best, now)}
         return [by_id[pk] for pk in best if pk in by_id]
 
     key = f"related:{article.pk}:{language}:{','.join(map(str, left_out))}"

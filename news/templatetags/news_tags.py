@@ -1,11 +1,16 @@
 """Template helpers for language-aware text, dates and numbers."""
 
+from html import escape
+
 from django import template
 from django.contrib.humanize.templatetags.humanize import intcomma
+from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 
 from core import i18n
-from core.dates import format_date, format_month
+from core.caching import cached_locally
+from core.dates import format_date, format_local_date, format_month
 from core.text import plain_text
 
 register = template.Library()
@@ -70,3 +75,44 @@ def in_page_language(obj, field):
 def plain_text_filter(markup):
     """Sanitised HTML as plain text, paragraphs apart (core.text.plain_text)."""
     return plain_text(markup)
+
+
+# One article's line in a date list (latest news, most read, related news), as
+# templates/includes/… would write it. Written in plain string work, every piece escaped
+# here: a page after an edit renders a few dozen of them, and the template engine spent
+# about 0.3 ms on each.
+_LINE = (
+    '<li class="date-line">\n'
+    '  <time datetime="{iso}">{date}</time>\n'
+    '  <span class="date-line__sep" aria-hidden="true">/</span>\n'
+    '  <span class="date-line__category"{category_lang}>{category}</span>\n'
+    '  <a href="{url}"{title_lang}>{title}</a>{hint}\n'
+    "</li>"
+)
+
+
+def _line(article):
+    title = tr(None, article, "title")
+    category = tr(None, article.category, "name")
+    published = timezone.localtime(article.published_at)
+    hint = (
+        f' <span class="fallback-hint">({escape(title.hint)})</span>' if title.is_fallback else ""
+    )
+    return _LINE.format(
+        iso=published.strftime("%Y-%m-%dT%H:%M:%S%z"),
+        date=format_local_date(published, i18n.current_language()),
+        category_lang=category.lang_attr(),
+        category=escape(category.text),
+        url=escape(article.get_absolute_url()),
+        title_lang=title.lang_attr(),
+        title=escape(title.text),
+        hint=hint,
+    )
+
+
+@register.simple_tag
+def article_line(article):
+    """`{% article_line item %}`: the item's <li> in a date list, kept per content version
+    and language in this worker's memory (core.caching)."""
+    key = f"html:line:{i18n.current_language()}:{article.pk}"
+    return mark_safe(cached_locally(key, lambda: _line(article)))  # escaped in _line
