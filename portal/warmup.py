@@ -30,6 +30,9 @@ FRAME_FRAGMENTS = (
     ("latest_news", "includes/latest_news.html", None, lambda: ()),
     ("footer", "includes/footer.html", 3600, lambda: ()),
     ("most_read", "includes/most_read.html", 60, lambda: (local_today(),)),
+    # The menu of pages that mark no item as current (home, articles, search): the key
+    # site_frame.menu_state gives them.
+    ("main_nav", "includes/main_nav.html", None, lambda: ("::",)),
 )
 
 

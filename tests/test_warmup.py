@@ -1,6 +1,6 @@
-"""A committed change builds the frame's shared HTML (latest news, most read, footer) in both
-languages before any reader asks, exactly as a page renders it (portal.warmup): the first
-reader after an edit renders only its own page."""
+"""A committed change builds the frame's shared HTML (menu, latest news, most read,
+footer) in both languages before any reader asks, exactly as a page renders it
+(portal.warmup): the first reader after an edit renders only its own page."""
 
 import pytest
 from bs4 import BeautifulSoup
@@ -24,7 +24,8 @@ def frame_of(client, path):
     # An article page counts its view, and so changes the most-read block.
     counted = "/news/" in path
     selector = "aside section:not(.sidebar-block--most-read)" if counted else "aside section"
-    return [str(block) for block in page.select(selector)], str(page.find("footer"))
+    blocks = [str(block) for block in page.select(selector)]
+    return [str(page.find("nav", class_="main-nav")), *blocks], str(page.find("footer"))
 
 
 def test_a_commit_builds_the_frame_fragments_in_both_languages(
