@@ -2,7 +2,7 @@
 
     {% load fragment_cache %}
     {% fragment "latest_news" %}…{% endfragment %}          shared cache + process memory
-    {% fragment "line" article.pk local %}…{% endfragment %}  process memory only
+    {% fragment "related" article.pk local %}…{% endfragment %}  process memory only
     {% fragment "most_read" today local ttl=60 %}…{% endfragment %}   and at most 60 s old
 
 The key is the name, the extra values given, the page language and the content
