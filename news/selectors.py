@@ -302,6 +302,12 @@ LINE_FIELDS = [
 ]
 
 
+def db_time(value):
+    """A time as a plain statement's parameter, in the form the database stores it
+    (SQLite: naive UTC text; PostgreSQL: as it is)."""
+    return connection.ops.adapt_datetimefield_value(value)
+
+
 def article_columns(fields):
     """The quoted columns of Article's `fields`, for a plain statement."""
     quote = connection.ops.quote_name
@@ -342,8 +348,7 @@ def published_lines(ids, now=None):
         f"SELECT {article_columns(LINE_FIELDS)} FROM news_article "  # noqa: S608 - quoted names
         f"WHERE id IN ({placeholders}) AND status = 'published' AND published_at <= %s"
     )
-    now = connection.ops.adapt_datetimefield_value(now or timezone.now())
-    return summary_rows(sql, [*ids, now], LINE_FIELDS)
+    return summary_rows(sql, [*ids, db_time(now or timezone.now())], LINE_FIELDS)
 
 
 # The nearest older and newer published article of a section: each a few entries of
@@ -373,14 +378,12 @@ def neighbours(article):
     entries), cached per article and content version."""
 
     def build():
-        adapt = connection.ops.adapt_datetimefield_value
         found = summary_rows(
             _NEIGHBOURS.format(columns=article_columns(LINE_FIELDS)),
             {
                 "category": article.category_id,
-                # As each database stores times (SQLite: naive UTC text).
-                "now": adapt(timezone.now()),
-                "at": adapt(article.published_at),
+                "now": db_time(timezone.now()),
+                "at": db_time(article.published_at),
                 "id": article.pk,
             },
             LINE_FIELDS,
@@ -507,7 +510,7 @@ def most_read(days, now=None, count=MOST_READ_COUNT):
             {
                 "first_day": first_day,
                 "today": today,
-                "now": connection.ops.adapt_datetimefield_value(now),
+                "now": db_time(now),
                 "count": count,
             },
             [*LINE_FIELDS, "window_views"],

@@ -22,18 +22,15 @@ BEGIN
     IF TG_OP <> 'DELETE' AND NEW.status = 'published' THEN
         added := NEW.category_id;
     END IF;
-    IF removed IS NOT NULL AND added IS NOT NULL AND removed > added THEN
-        INSERT INTO news_publishedcount (category_id, count) VALUES (added, 1)
-        ON CONFLICT (category_id) DO UPDATE SET count = news_publishedcount.count + 1;
-        added := NULL;
-    END IF;
-    IF removed IS NOT NULL THEN
-        UPDATE news_publishedcount SET count = count - 1 WHERE category_id = removed;
-    END IF;
-    IF added IS NOT NULL THEN
-        INSERT INTO news_publishedcount (category_id, count) VALUES (added, 1)
-        ON CONFLICT (category_id) DO UPDATE SET count = news_publishedcount.count + 1;
-    END IF;
+    -- One statement, its rows in the order of their ids: the locks are taken in that
+    -- order. The trigger's WHEN leaves out updates that change neither column, so the
+    -- two ids are never the same.
+    INSERT INTO news_publishedcount (category_id, count)
+    SELECT category, delta
+    FROM (VALUES (removed, -1), (added, 1)) AS change (category, delta)
+    WHERE category IS NOT NULL
+    ORDER BY category
+    ON CONFLICT (category_id) DO UPDATE SET count = news_publishedcount.count + EXCLUDED.count;
     RETURN NULL;
 END
 $$;

@@ -177,7 +177,7 @@ def _summary_select():
     model go into it."""
     meta = Article._meta
     quote = connection.ops.quote_name
-    columns = ", ".join(quote(meta.get_field(name).column) for name in _SUMMARY_FIELDS)
+    columns = selectors.article_columns(_SUMMARY_FIELDS)
     table, pk = quote(meta.db_table), quote(meta.pk.column)
     return f"SELECT {columns} FROM {table} WHERE {pk} IN "  # noqa: S608
 

@@ -172,14 +172,18 @@ def candidates(language, terms, now, *, limit, window, category_id=None, year=No
     return _fetch(sql, dict(params, **year_params))
 
 
+def first_year(this_year):
+    """The first published article's year, or `this_year` when there is none (or it is
+    later). Cached per content version (a backdated publication changes it); the search
+    page reads it anyway, for its year filter."""
+    return min([this_year, *selectors.published_years()])
+
+
 def _years_back(now):
     """This year and every year before it back to the first published article's, newest
     first. Entries only exist for published articles, so no match is older."""
     this_year = timezone.localtime(now).year
-    # Cached per content version (a backdated publication changes it); the search
-    # page reads it anyway, for its year filter.
-    first = min([this_year, *selectors.published_years()])
-    return list(range(this_year, first - 1, -1))
+    return list(range(this_year, first_year(this_year) - 1, -1))
 
 
 def _years_to_ask(years, statistics, shares, limit):

@@ -20,8 +20,7 @@ import re
 from django.db import connection
 
 from core.i18n import LANGUAGE_CODES
-from news import selectors
-from news.search.fulltext import year_bounds
+from news.search.fulltext import first_year, year_bounds
 
 _NAME = re.compile(r"^search_entry_([a-z]{2})_(\d{4})_gin$")
 
@@ -91,8 +90,7 @@ def drop_year_indexes(years, *, execute=_execute):
 
 def wanted_years(this_year):
     """Every year from the first published article's (or this year) to next year."""
-    first = min([this_year, *selectors.published_years()])
-    return range(first, this_year + 2)
+    return range(first_year(this_year), this_year + 2)
 
 
 def keep_year_indexes(this_year, *, concurrently=False):

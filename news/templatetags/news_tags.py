@@ -94,21 +94,11 @@ _LINE = (
 
 
 def _line(article):
-    title = tr(None, article, "title")
     category = tr(None, article.category, "name")
-    published = timezone.localtime(article.published_at)
-    hint = (
-        f' <span class="fallback-hint">({escape(title.hint)})</span>' if title.is_fallback else ""
-    )
     return _LINE.format(
-        iso=published.strftime("%Y-%m-%dT%H:%M:%S%z"),
-        date=format_local_date(published, i18n.current_language()),
         category_lang=category.lang_attr(),
         category=escape(category.text),
-        url=escape(article.get_absolute_url()),
-        title_lang=title.lang_attr(),
-        title=escape(title.text),
-        hint=hint,
+        **_common(article),
     )
 
 
