@@ -1125,10 +1125,12 @@ def main():
     ensure_database(args.db)
     log("migrating")
     manage(env, "migrate", "--noinput", "-v0")
+    # Before the data: each save renders the shared pieces of the frame (portal.warmup),
+    # and the production storage names static files from collectstatic's manifest.
+    manage(env, "collectstatic", "--noinput", "-v0")
     generated = manage(env, "bench_data", "--articles", str(args.articles), capture=True)
     # As each deploy (and Celery beat, daily) does: a search index for every year of news.
     manage(env, "search_year_indexes")
-    manage(env, "collectstatic", "--noinput", "-v0")
     vacuum(args.db)
     report = {
         "started": started.isoformat(),

@@ -108,7 +108,7 @@ def test_listing_cards_use_the_small_renditions(reader):
 # counted). The same literals for 1 photo as for 12: the gallery is one query, whatever
 # its size, made when the article's fragment is rendered. The cold render also reads the
 # article's tags, its withdrawal notices and related articles (the readers' pages).
-GALLERY_PAGE_QUERIES = (15, 2)
+GALLERY_PAGE_QUERIES = (14, 2)
 
 
 @pytest.mark.parametrize("photos", [1, 12])

@@ -394,10 +394,12 @@ SIMILAR_MIN_LENGTH = 4
 SIMILAR_CANDIDATES = 200
 
 
-def similar(language, article_id, terms, now, *, limit):
-    """(article id, similarity) of the published entries in `language` that share the
-    most of `terms` (spelling keys of an article's title and lead), best first: those
-    sharing at least two of its distinctive words, or its only one."""
+def similar_statement(language, article_id, terms, now, *, limit):
+    """The statement (SQL and its named parameters) that finds the published entries in
+    `language` sharing the most of `terms` (spelling keys of an article's title and
+    lead), best first, as rows of (article id, similarity): those sharing at least two
+    of its distinctive words, or its only one. None when no word is distinctive.
+    news.search.related runs it as one branch of its own statement."""
     statistics = _statistics(language)
     distinctive = {}
     for term in terms:
@@ -410,7 +412,7 @@ def similar(language, article_id, terms, now, *, limit):
         ):
             distinctive[term] = share or 0.0
     if not distinctive:
-        return []
+        return None
     # The rarest first. Words the statistics do not list all get the same share (and,
     # without statistics, none): the longer ones first among them, as more telling.
     rarest = sorted(distinctive, key=lambda term: (distinctive[term], -len(term)))
@@ -420,15 +422,18 @@ def similar(language, article_id, terms, now, *, limit):
         candidates = " | ".join(f"{a} & {b}" for a, b in itertools.combinations(words, 2))
     else:
         candidates = words[0]
-    return _fetch(
-        _SIMILAR,
-        {
-            "query": " | ".join(words),
-            "candidates": candidates,
-            "language": language,
-            "now": now,
-            "article": article_id,
-            "bound": SIMILAR_CANDIDATES,
-            "limit": limit,
-        },
-    )
+    return _SIMILAR, {
+        "query": " | ".join(words),
+        "candidates": candidates,
+        "language": language,
+        "now": now,
+        "article": article_id,
+        "bound": SIMILAR_CANDIDATES,
+        "limit": limit,
+    }
+
+
+def similar(language, article_id, terms, now, *, limit):
+    """(article id, similarity) rows of similar_statement, best first."""
+    statement = similar_statement(language, article_id, terms, now, limit=limit)
+    return _fetch(*statement) if statement else []

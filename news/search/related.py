@@ -2,18 +2,18 @@
 title and lead share its distinctive words (PostgreSQL full text), then the newest of
 its section. Never the article itself, never one the page's other sidebar shows.
 
-Cached per article and content version (core.caching): a cold article page pays four
-small queries here, a warm one none.
+One statement weighs the three kinds of candidate and returns the rows shown: a branch
+per kind under a UNION ALL, each bounded, scored together in SQL. Cached per article
+and content version (core.caching): a cold article page pays that one query, a warm
+one none.
 """
 
 from django.db import connection
-from django.db.models import Count, Q
 from django.utils import timezone
 
 from core.caching import cached
 from core.text import search_text
 from news import selectors
-from news.models import Article
 from news.search import fulltext
 
 RELATED_COUNT = 6
@@ -23,6 +23,64 @@ CANDIDATES = 24
 # Per-article entries are many and each is read less often than the shared ones.
 RELATED_TIMEOUT = 3600
 
+# Each branch gives (candidate, shared tags, text similarity, recency in the section),
+# with the lowest value of a measure it does not take. Recency is 0 for the section's
+# newest, -1 for the next, down to -CANDIDATES for any article not among them.
+_SECTION = """
+SELECT * FROM (
+    SELECT id AS candidate, 0 AS shared, CAST(0 AS REAL) AS similarity,
+        1 - row_number() OVER (ORDER BY published_at DESC, id DESC) AS recency
+    FROM news_article
+    WHERE category_id = %(category)s AND status = 'published' AND published_at <= %(now)s
+        AND id NOT IN ({left_out})
+    ORDER BY published_at DESC, id DESC
+    LIMIT %(pool)s
+) AS section
+"""
+_SHARING = """
+SELECT * FROM (
+    SELECT news_article.id AS candidate, count(*) AS shared,
+        CAST(0 AS REAL) AS similarity, -%(pool)s AS recency
+    FROM news_article_tags
+    JOIN news_article ON news_article.id = news_article_tags.article_id
+    WHERE news_article_tags.tag_id IN ({tags}) AND news_article.status = 'published'
+        AND news_article.published_at <= %(now)s AND news_article.id NOT IN ({left_out})
+    GROUP BY news_article.id, news_article.published_at
+    ORDER BY shared DESC, news_article.published_at DESC, news_article.id DESC
+    LIMIT %(pool)s
+) AS sharing
+"""
+_SIMILAR = """
+SELECT article_id AS candidate, 0 AS shared, similarity, -%(pool)s AS recency
+FROM ({statement}) AS by_text
+"""
+# The candidates' best measures, sorted on all three (tags count first, then text,
+# then recency), and the rows of the best. Published ones only: an entry found by text
+# is checked against the article's own state here.
+_RELATED = """
+SELECT {columns} FROM news_article
+JOIN (
+    SELECT candidate, max(shared) AS shared, max(similarity) AS similarity,
+        max(recency) AS recency
+    FROM ({branches}) AS found
+    GROUP BY candidate
+) AS scored ON scored.candidate = news_article.id
+WHERE news_article.status = 'published' AND news_article.published_at <= %(now)s
+    AND news_article.id NOT IN ({left_out})
+ORDER BY scored.shared DESC, scored.similarity DESC, scored.recency DESC,
+    news_article.id DESC
+LIMIT %(count)s
+"""
+
+
+def _placeholders(name, values, params):
+    """Named placeholders for `values`, added to `params`: "%(name_0)s, %(name_1)s"."""
+    names = []
+    for position, value in enumerate(values):
+        params[f"{name}_{position}"] = value
+        names.append(f"%({name}_{position})s")
+    return ", ".join(names)
+
 
 def related_articles(article, language, exclude=()):
     """Up to RELATED_COUNT published articles related to `article`, best first, without
@@ -31,44 +89,38 @@ def related_articles(article, language, exclude=()):
 
     def build():
         now = timezone.now()
-        # Per candidate: [shared tags, text similarity, recency in the section]; sorted
-        # on all three, so tags count first, then text, then recency.
-        scores = {}
-
-        def score(article_id):
-            return scores.setdefault(article_id, [0, 0.0, -CANDIDATES])
-
+        params = {
+            "now": selectors.db_time(now),
+            "category": article.category_id,
+            "pool": CANDIDATES,
+            "count": RELATED_COUNT,
+        }
+        names = {"left_out": _placeholders("left_out", left_out, params)}
+        branches = [_SECTION.format(**names)]
         tag_ids = [tag.pk for tag in selectors.article_tags(article)]
         if tag_ids:
-            sharing = (
-                Article.objects.published(now)
-                .filter(tags__in=tag_ids)
-                .exclude(pk__in=left_out)
-                .annotate(shared=Count("tags", filter=Q(tags__in=tag_ids)))
-                .order_by("-shared", "-published_at", "-id")
-                .values_list("id", "shared")[:CANDIDATES]
-            )
-            for article_id, shared in sharing:
-                score(article_id)[0] = shared
+            tags = _placeholders("tag", tag_ids, params)
+            branches.append(_SHARING.format(tags=tags, **names))
         if connection.vendor == "postgresql":
             shown = article.original_language(language)
             words = search_text(f"{article.text('title', shown)} {article.text('lead', shown)}")
-            for article_id, similarity in fulltext.similar(
+            similar = fulltext.similar_statement(
                 language, article.pk, words.split(), now, limit=CANDIDATES
-            ):
-                if article_id not in left_out:
-                    score(article_id)[1] = similarity
-        same_section = (
-            Article.objects.published(now)
-            .filter(category_id=article.category_id)
-            .exclude(pk__in=left_out)
-            .values_list("id", flat=True)[:CANDIDATES]
+            )
+            if similar is not None:
+                statement, similar_params = similar
+                # One statement, one set of names: only "now" is shared, and it is
+                # given in the database's form.
+                if params.keys() & similar_params.keys() - {"now"}:
+                    raise ValueError("related news: a parameter name is used twice")
+                params.update(similar_params, now=params["now"])
+                branches.append(_SIMILAR.format(statement=statement))
+        sql = _RELATED.format(
+            columns=selectors.article_columns(selectors.LINE_FIELDS),
+            branches=" UNION ALL ".join(branches),
+            **names,
         )
-        for position, article_id in enumerate(same_section):
-            score(article_id)[2] = -position
-        best = sorted(scores, key=lambda pk: (scores[pk], pk), reverse=True)[:RELATED_COUNT]
-        by_id = {row.pk: row for row in selectors.published_lines(best, now)}
-        return [by_id[pk] for pk in best if pk in by_id]
+        return selectors.summary_rows(sql, params, selectors.LINE_FIELDS)
 
     key = f"related:{article.pk}:{language}:{','.join(map(str, left_out))}"
     return cached(key, build, timeout=RELATED_TIMEOUT)

@@ -144,6 +144,18 @@ PATHS = {
     "not-found": lambda language: f"/{language}/news/999999/no-such-article/",
 }
 PAGE_TYPES = list(PATHS)
+# Pages that ask search engines not to index them: a search (endless combinations of
+# words) and the pages of one person's appeal or subscription, reached from a private
+# link or after a form. Every other page type may be indexed.
+NOT_INDEXED = {
+    "search",
+    "appeal-status",
+    "appeal-status-result",
+    "alerts-sent",
+    "alerts-confirm",
+    "alerts-manage",
+    "alerts-unsubscribe",
+}
 
 
 def url_for(page_type, language):

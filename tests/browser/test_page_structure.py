@@ -1,13 +1,14 @@
 """Every page type, in each language, as a browser builds it: no console error and no CSP
 violation (the harness fails the test on either), the page's language, one <h1>, headings
-in order, landmarks, and text in the other language marked with its own `lang`."""
+in order, landmarks, text in the other language marked with its own `lang`, and a robots
+`noindex` on the pages that must not be indexed only."""
 
 import itertools
 
 import pytest
 
 from news.models import Article
-from tests.browser.site_pages import all_pages, expected_status, page_id, url_for
+from tests.browser.site_pages import NOT_INDEXED, all_pages, expected_status, page_id, url_for
 
 OUTLINE = """() => {
   const headings = [...document.querySelectorAll("h1, h2, h3, h4, h5, h6")]
@@ -35,6 +36,10 @@ IMAGES = """() => [...document.querySelectorAll("img")].map((img) => ({
   lang: img.closest("[lang]").getAttribute("lang"),
   inArticle: Boolean(img.closest(".article__photo")),
 }))"""
+
+
+ROBOTS = """() => [...document.querySelectorAll('meta[name="robots"]')].map(
+  (meta) => meta.content)"""
 
 
 def headings_in_order(levels):
@@ -71,6 +76,12 @@ def test_page_is_well_formed_in_the_browser(page, pair):
 
     for image in page.evaluate(IMAGES):
         assert image["alt"] is not None, image
+
+    robots = page.evaluate(ROBOTS)
+    if page_type in NOT_INDEXED:
+        assert any("noindex" in value for value in robots), robots
+    elif expected_status(page_type) == 200:
+        assert not any("noindex" in value for value in robots), robots
 
 
 @pytest.mark.parametrize("language", ["az", "en"])
