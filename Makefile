@@ -60,7 +60,7 @@ screenshots: $(STAMP) $(NODE_STAMP)
 
 # Lighthouse 12 over every public page type, both languages, desktop and phone, against
 # Debian's Chromium: a11y, best practices and SEO 100, performance >= 95, CLS < 0.05
-# (scripts/lighthouse.py). Not part of `make test`: about ten minutes.
+# (scripts/lighthouse.py). Not part of `make test`: about fifteen minutes.
 lighthouse: $(STAMP) $(NODE_STAMP) $(MO_FILES)
 	$(BIN)/python scripts/lighthouse.py
 

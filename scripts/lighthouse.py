@@ -17,7 +17,7 @@ What it does:
    their SEO may miss that one audit only),
    performance at least 95, cumulative layout shift below 0.05.
 
-Not part of `make test`: a Lighthouse run takes about ten minutes, and its performance
+Not part of `make test`: a Lighthouse run takes about fifteen minutes, and its performance
 score depends on how busy the machine is. LIGHTHOUSE_ONLY=home,article-photo limits the
 page types; LIGHTHOUSE_KEEP=1 keeps the reports in .lighthouse/.
 """
