@@ -57,5 +57,11 @@ def format_local_date(value, language):
     return f"{value.day} {month_name(value.month, language)} {value.year}"
 
 
+def time_attribute(value):
+    """An aware datetime as a <time datetime> value in its own zone, as the templates'
+    `date:'Y-m-d\\TH:i:sO'` writes it ("2023-09-27T14:05:00+0400")."""
+    return value.strftime("%Y-%m-%dT%H:%M:%S%z")
+
+
 def format_month(year, month, language):
     return f"{month_name(month, language)} {year}"

@@ -338,19 +338,6 @@ def summary_rows(sql, params, fields):
     return found
 
 
-def published_lines(ids, now=None):
-    """The published articles among `ids` as ArticleSummary rows with LINE_FIELDS, in no
-    particular order: one plain query."""
-    if not ids:
-        return []
-    placeholders = ", ".join(["%s"] * len(ids))
-    sql = (
-        f"SELECT {article_columns(LINE_FIELDS)} FROM news_article "  # noqa: S608 - quoted names
-        f"WHERE id IN ({placeholders}) AND status = 'published' AND published_at <= %s"
-    )
-    return summary_rows(sql, [*ids, db_time(now or timezone.now())], LINE_FIELDS)
-
-
 # The nearest older and newer published article of a section: each a few entries of
 # article_category_idx, through the row comparison on (published_at, id).
 _NEIGHBOURS = """

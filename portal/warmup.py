@@ -19,6 +19,7 @@ from core.templatetags.fragment_cache import fragment_key
 from news import search, selectors
 from news.templatetags.discovery_tags import local_today
 from portal.context_processors import frame_context, site_frame
+from portal.templatetags.site_frame import menu_key
 
 logger = logging.getLogger(__name__)
 
@@ -30,9 +31,8 @@ FRAME_FRAGMENTS = (
     ("latest_news", "includes/latest_news.html", None, lambda: ()),
     ("footer", "includes/footer.html", 3600, lambda: ()),
     ("most_read", "includes/most_read.html", 60, lambda: (local_today(),)),
-    # The menu of pages that mark no item as current (home, articles, search): the key
-    # site_frame.menu_state gives them.
-    ("main_nav", "includes/main_nav.html", None, lambda: ("::",)),
+    # The menu of pages that mark no item as current (home, articles, search).
+    ("main_nav", "includes/main_nav.html", None, lambda: (menu_key(),)),
 )
 
 

@@ -50,7 +50,7 @@ SELECT * FROM (
     LIMIT %(pool)s
 ) AS sharing
 """
-_SIMILAR = """
+_BY_TEXT = """
 SELECT article_id AS candidate, 0 AS shared, similarity, -%(pool)s AS recency
 FROM ({statement}) AS by_text
 """
@@ -114,7 +114,7 @@ def related_articles(article, language, exclude=()):
                 if params.keys() & similar_params.keys() - {"now"}:
                     raise ValueError("related news: a parameter name is used twice")
                 params.update(similar_params, now=params["now"])
-                branches.append(_SIMILAR.format(statement=statement))
+                branches.append(_BY_TEXT.format(statement=statement))
         sql = _RELATED.format(
             columns=selectors.article_columns(selectors.LINE_FIELDS),
             branches=" UNION ALL ".join(branches),

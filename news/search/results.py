@@ -17,7 +17,7 @@ import unicodedata
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 
-from core.dates import format_local_date
+from core.dates import format_local_date, time_attribute
 from core.text import fold, spelling_key
 from news.addresses import article_paths
 
@@ -219,7 +219,7 @@ def _list_item(article, terms, language, zone, path):
         lang=title.lang_attr(),
         title=_highlighted(title, terms),
         hint=hint,
-        iso=published.strftime("%Y-%m-%dT%H:%M:%S%z"),
+        iso=time_attribute(published),
         date=format_local_date(published, language),
         category_lang=category.lang_attr(),
         category=html.escape(category.text),

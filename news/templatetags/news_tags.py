@@ -11,7 +11,7 @@ from django.utils.text import Truncator
 
 from core import i18n
 from core.caching import cached_locally
-from core.dates import format_date, format_local_date, format_month
+from core.dates import format_date, format_local_date, format_month, time_attribute
 from core.text import plain_text
 from news.templatetags.pictures import picture_html
 
@@ -146,7 +146,7 @@ def _common(article):
             if title.is_fallback
             else ""
         ),
-        "iso": published.strftime("%Y-%m-%dT%H:%M:%S%z"),
+        "iso": time_attribute(published),
         "date": format_local_date(published, i18n.current_language()),
     }
 

@@ -13,7 +13,6 @@ def _sizes(renditions):
     return (renditions or {}).get("sizes") or []
 
 
-@register.simple_tag
 def rendition_srcset(renditions, kind, max_width=None):
     """`url 320w, url 640w, …` for `kind` ("webp" or "jpeg"), up to `max_width`."""
     entries = [

@@ -21,6 +21,12 @@ def _menu_paths(pages):
     return paths
 
 
+def menu_key(category_id=None, all_news=False, path=""):
+    """The main menu fragment's key: the section, "All news" or menu page it marks as
+    current. menu_key() is that of the pages that mark none (portal.warmup builds it)."""
+    return ":".join([str(category_id or ""), "all" if all_news else "", path])
+
+
 @register.simple_tag(takes_context=True)
 def menu_state(context):
     """What the main menu marks as current on this page, as a key for its fragment:
@@ -33,12 +39,10 @@ def menu_state(context):
         f"menu_paths:{current_language()}",
         lambda: _menu_paths(context.get("menu_pages") or []),
     )
-    return ":".join(
-        [
-            str(getattr(category, "pk", "") or ""),
-            "all" if match is not None and match.url_name == "all" else "",
-            path if path in paths else "",
-        ]
+    return menu_key(
+        getattr(category, "pk", None),
+        match is not None and match.url_name == "all",
+        path if path in paths else "",
     )
 
 
