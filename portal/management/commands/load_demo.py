@@ -88,7 +88,9 @@ class Command(BaseCommand):
             article.photo_alt_az = "Dağlar və günəş: tədbirə aid illüstrasiya"
             article.photo_alt_en = "Hills and the sun: an illustration for the event"
             if index % 3 == 0:
-                article.photo.save(f"demo-{index}.jpg", ContentFile(draw_photo(index)), save=False)
+                name = f"demo-{index}.jpg"
+                # Named, so Django reads the photo's size into its columns.
+                article.photo.save(name, ContentFile(draw_photo(index), name=name), save=False)
             article.save()
             # Demo photos get their renditions like uploads do (made once, here).
             newsroom.refresh_renditions(article)
@@ -108,9 +110,8 @@ class Command(BaseCommand):
                 caption_az=caption_az,
                 caption_en=caption_en,
             )
-            photo.image.save(
-                f"demo-gallery-{number}.jpg", ContentFile(draw_photo(40 + number)), save=False
-            )
+            name = f"demo-gallery-{number}.jpg"
+            photo.image.save(name, ContentFile(draw_photo(40 + number), name=name), save=False)
             photo.save()
             newsroom.refresh_renditions(photo)
 
