@@ -35,9 +35,9 @@ def latest_articles():
 
 
 def home_articles(count=12):
-    # Unevaluated: the home page's cards are a fragment cached per content version,
-    # so warm pages never run this query.
-    return Article.objects.published().for_listing()[:count]
+    # Read when first looked at: the home page's cards are a fragment cached per content
+    # version, so warm pages never run this query.
+    return LazyRows(lambda: listed(Article.objects.published().for_listing()[:count]))
 
 
 def all_tags():
@@ -173,7 +173,7 @@ class SeekPaginator(Paginator):
                 rows = rows.filter(published_at__lte=published_at).exclude(
                     published_at=published_at, id__gt=pk
                 )
-            return list(rows[: self.per_page])
+            return listed(rows[: self.per_page])
 
         # Read only when used: a page whose rendered rows are cached per content version
         # (the listing template's fragment) never builds or runs this query.
@@ -324,18 +324,51 @@ def summary_rows(sql, params, fields):
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
-    categories = {category.pk: category for category in menu_categories()}
+    for_row = _summary_maker()
     found = []
     for row in rows:
         values = dict(zip(fields, row, strict=True))
         if timezone.is_naive(values["published_at"]):  # SQLite's driver: UTC, unmarked
             values["published_at"] = values["published_at"].replace(tzinfo=datetime.UTC)
+        found.append(for_row(values))
+    return found
+
+
+def _summary_maker():
+    """A function making an ArticleSummary of one row's values (by attribute name)."""
+    categories = {category.pk: category for category in menu_categories()}
+    photo = Article._meta.get_field("photo")
+
+    def summary(values):
         category_id = values.pop("category_id")
         # The menu is cached per content version; a section made since the version was
         # read this request is not in it yet.
         category = categories.get(category_id) or Category.objects.get(pk=category_id)
-        found.append(ArticleSummary(category, **values))
-    return found
+        if "photo" in values:
+            # What the row's `photo` would be: the stored name, with its address.
+            values["photo"] = photo.attr_class(None, photo, values["photo"] or "")
+        return ArticleSummary(category, **values)
+
+    return summary
+
+
+# What a listing row or a home card shows of an article (Article.for_listing's columns).
+LISTED_FIELDS = [
+    *LINE_FIELDS,
+    "photo",
+    "photo_width",
+    "photo_height",
+    "photo_renditions",
+    *[f"lead_{code}" for code in LANGUAGE_CODES],
+]
+
+
+def listed(articles):
+    """The rows of the `articles` queryset (filtered, ordered and sliced) as
+    ArticleSummary: plain values, no model instance per article and per section, which
+    cost most of a listing page's first render."""
+    for_row = _summary_maker()
+    return [for_row(values) for values in articles.values(*LISTED_FIELDS)]
 
 
 # The nearest older and newer published article of a section: each a few entries of
