@@ -169,3 +169,27 @@ def test_page_links_in_azerbaijani_and_none_for_a_single_page():
     assert "Növbəti" in text
     assert "Əvvəlki" not in text  # no previous page on page 1
     assert render_pagination(1, 1) == ""
+
+
+@pytest.mark.postgres
+def test_long_listings_seek_deep_pages_from_marks(monkeypatch, category_with_ties):
+    """Past 2 x MARK_EVERY entries a page's boundary is sought from the mark above it,
+    one pass over the listing's index per content version: the same pages, and no
+    boundary reads more than MARK_EVERY entries."""
+    monkeypatch.setattr(selectors, "MARK_EVERY", 7)
+    expected = reference_order(category_with_ties)
+    with CaptureQueriesContext(connection) as queries:
+        pages = [page_ids(category_with_ties, number) for number in range(1, 5)]
+    assert [pk for page in pages for pk in page] == expected
+    passes = [query["sql"] for query in queries if "row_number()" in query["sql"]]
+    assert len(passes) == 1
+    offsets = [
+        int(query["sql"].rsplit("OFFSET ", 1)[1].split()[0])
+        for query in queries
+        if "OFFSET" in query["sql"]
+    ]
+    assert len(offsets) == 3  # pages 2 to 4
+    assert max(offsets) < 7
+    marks = selectors.listing_page(2, category_with_ties).paginator.marks()
+    assert marks[0][1] == expected[0]
+    assert [pk for _at, pk in marks] == expected[::7]
