@@ -37,7 +37,7 @@ def latest_articles():
 def home_articles(count=12):
     # Read when first looked at: the home page's cards are a fragment cached per content
     # version, so warm pages never run this query.
-    return LazyRows(lambda: listed(Article.objects.published().for_listing()[:count]))
+    return LazyRows(lambda: listed(Article.objects.published()[:count]))
 
 
 def all_tags():
@@ -251,7 +251,9 @@ def listing_page(page_number, category=None, language=None, tag=None):
     a bad page number is a 404."""
 
     def articles():
-        rows = Article.objects.published().for_listing()
+        # Read through `listed` (plain values) and the boundary's two columns: no
+        # for_listing(), whose select_related and only() values() would ignore.
+        rows = Article.objects.published()
         if category is not None:
             rows = rows.filter(category=category)
         if tag is not None:
